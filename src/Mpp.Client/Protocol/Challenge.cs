@@ -1,0 +1,302 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Mpp.Client.Protocol;
+
+/// <summary>
+/// One <c>WWW-Authenticate: Payment</c> challenge (core spec draft-02 § "Challenge (WWW-Authenticate)").
+/// Every parameter is kept exactly as received so that the credential can echo it unchanged.
+/// </summary>
+public sealed class Challenge
+{
+    /// <summary>The only value the core spec allows for <see cref="Header"/>.</summary>
+    public const string PaymentAuthorizationHeader = "Payment-Authorization";
+
+    private Challenge(string id, string realm, string method, string intent, string encodedRequest, JsonElement request)
+    {
+        Id = id;
+        Realm = realm;
+        Method = method;
+        Intent = intent;
+        EncodedRequest = encodedRequest;
+        Request = request;
+    }
+
+    /// <summary>The challenge identifier, bound by the server to the other parameters.</summary>
+    public string Id { get; }
+
+    /// <summary>The protection space.</summary>
+    public string Realm { get; }
+
+    /// <summary>The payment method identifier, e.g. <c>tempo</c>.</summary>
+    public string Method { get; }
+
+    /// <summary>The payment intent, e.g. <c>charge</c>.</summary>
+    public string Intent { get; }
+
+    /// <summary>The <c>request</c> parameter exactly as on the wire (base64url of JCS JSON).</summary>
+    public string EncodedRequest { get; }
+
+    /// <summary>The decoded <c>request</c> JSON object.</summary>
+    public JsonElement Request { get; }
+
+    /// <summary>The <c>expires</c> parameter as received, if any.</summary>
+    public string? Expires { get; private init; }
+
+    /// <summary>The parsed <see cref="Expires"/>, if present.</summary>
+    public DateTimeOffset? ExpiresAt { get; private init; }
+
+    /// <summary>The <c>description</c> parameter: for display only, never used for checks.</summary>
+    public string? Description { get; private init; }
+
+    /// <summary>The <c>digest</c> parameter (RFC 9530 form) binding the request body.</summary>
+    public string? Digest { get; private init; }
+
+    /// <summary>The <c>opaque</c> parameter as received.</summary>
+    public string? Opaque { get; private init; }
+
+    /// <summary>The <c>header</c> parameter as received: absent selects <c>Authorization</c>.</summary>
+    public string? Header { get; private init; }
+
+    /// <summary>The header field that must carry the credential, or <see langword="null"/> when the challenge names an unknown field.</summary>
+    public string? CredentialHeaderName => Header is null
+        ? "Authorization"
+        : string.Equals(Header, PaymentAuthorizationHeader, StringComparison.OrdinalIgnoreCase) ? PaymentAuthorizationHeader : null;
+
+    /// <summary>
+    /// Creates a challenge from its parts; <paramref name="request"/> is JCS-canonicalized and base64url-encoded.
+    /// </summary>
+    /// <exception cref="ArgumentException">A required value is empty or <paramref name="request"/> is not an object.</exception>
+    public static Challenge Create(
+        string id,
+        string realm,
+        string method,
+        string intent,
+        JsonElement request,
+        DateTimeOffset? expires = null,
+        string? description = null,
+        string? digest = null,
+        string? opaque = null,
+        string? header = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(realm);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentException.ThrowIfNullOrEmpty(intent);
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("The request must be a JSON object.", nameof(request));
+        }
+
+        var expiresText = expires is null ? null : Rfc3339.Format(expires.Value);
+        return new Challenge(id, realm, method, intent, CanonicalJson.EncodeBase64Url(request), request.Clone())
+        {
+            Expires = expiresText,
+            ExpiresAt = expires?.ToUniversalTime(),
+            Description = description,
+            Digest = digest,
+            Opaque = opaque,
+            Header = header,
+        };
+    }
+
+    /// <summary>
+    /// Builds a challenge from already-encoded wire values (used by parsers); the request is decoded and must be a JSON object.
+    /// </summary>
+    /// <exception cref="MppFormatException">A value is missing or malformed.</exception>
+    public static Challenge FromWire(
+        string? id,
+        string? realm,
+        string? method,
+        string? intent,
+        string? request,
+        string? expires = null,
+        string? description = null,
+        string? digest = null,
+        string? opaque = null,
+        string? header = null)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw Invalid(id is null ? "Missing id parameter." : "Empty id parameter.");
+        }
+
+        if (realm is null)
+        {
+            throw Invalid("Missing realm parameter.");
+        }
+
+        if (method is null)
+        {
+            throw Invalid("Missing method parameter.");
+        }
+
+        if (!IsMethodId(method))
+        {
+            throw Invalid("The method parameter must be lowercase ASCII letters.");
+        }
+
+        if (intent is null)
+        {
+            throw Invalid("Missing intent parameter.");
+        }
+
+        if (!IsIntent(intent))
+        {
+            throw Invalid("The intent parameter must be letters, digits or '-'.");
+        }
+
+        if (request is null)
+        {
+            throw Invalid("Missing request parameter.");
+        }
+
+        var requestJson = DecodeJsonObject(request, "request");
+        DateTimeOffset? expiresAt = null;
+        if (expires is not null)
+        {
+            if (!Rfc3339.TryParse(expires, out var at))
+            {
+                throw Invalid("The expires parameter is not an RFC 3339 date-time.");
+            }
+
+            expiresAt = at;
+        }
+
+        return new Challenge(id, realm, method, intent, request, requestJson)
+        {
+            Expires = expires,
+            ExpiresAt = expiresAt,
+            Description = description,
+            Digest = digest,
+            Opaque = opaque,
+            Header = header,
+        };
+    }
+
+    /// <summary>Returns a copy with a different id (used by tests and by the conformance adapter's tamper modes).</summary>
+    public Challenge WithId(string id) => new(id, Realm, Method, Intent, EncodedRequest, Request)
+    {
+        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
+    };
+
+    /// <summary>Returns a copy with a different encoded request (the conformance adapter's tamper mode).</summary>
+    public Challenge WithEncodedRequest(string encodedRequest) => new(Id, Realm, Method, Intent, encodedRequest, DecodeJsonObject(encodedRequest, "request"))
+    {
+        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
+    };
+
+    /// <summary>Formats the challenge as a <c>WWW-Authenticate</c> field value.</summary>
+    /// <exception cref="MppFormatException">A value holds a control character such as CR or LF (header injection).</exception>
+    public string ToHeaderValue()
+    {
+        var sb = new StringBuilder(128 + EncodedRequest.Length);
+        sb.Append("Payment ");
+        AppendParam(sb, "id", Id, first: true);
+        AppendParam(sb, "realm", Realm);
+        AppendParam(sb, "method", Method);
+        AppendParam(sb, "intent", Intent);
+        AppendParam(sb, "request", EncodedRequest);
+        AppendParam(sb, "description", Description);
+        AppendParam(sb, "digest", Digest);
+        AppendParam(sb, "expires", Expires);
+        AppendParam(sb, "opaque", Opaque);
+        AppendParam(sb, "header", Header);
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Payment challenge {Method}/{Intent} id={Id} realm={Realm}";
+
+    internal static bool IsMethodId(string s)
+    {
+        if (s.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (c is < 'a' or > 'z')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static bool IsIntent(string s)
+    {
+        if (s.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static JsonElement DecodeJsonObject(string encoded, string what)
+    {
+        if (!Base64Url.TryDecode(encoded, out var bytes))
+        {
+            throw Invalid($"The {what} parameter is not valid base64url.");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"The {what} parameter must decode to a JSON object.");
+            }
+
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new MppFormatException(MppErrorCode.InvalidChallenge, $"The {what} parameter does not decode to JSON.", ex);
+        }
+    }
+
+    private static void AppendParam(StringBuilder sb, string name, string? value, bool first = false)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!first)
+        {
+            sb.Append(", ");
+        }
+
+        sb.Append(name).Append("=\"");
+        foreach (var c in value)
+        {
+            if (c is < ' ' and not '\t' || c == '\u007f')
+            {
+                throw new MppFormatException(MppErrorCode.InvalidHeaderValue, $"The {name} parameter holds a control character (CR, LF or similar) and cannot be written into a header.");
+            }
+
+            if (c is '"' or '\\')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        sb.Append('"');
+    }
+
+    private static MppFormatException Invalid(string message) => new(MppErrorCode.InvalidChallenge, message);
+}

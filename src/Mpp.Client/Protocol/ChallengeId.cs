@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Mpp.Client.Protocol;
+
+/// <summary>
+/// The recommended stateless challenge binding of core spec draft-02 § "Recommended: HMAC-SHA256 Binding":
+/// <c>base64url(HMAC-SHA256(secret, realm|method|intent|request|expires|digest|opaque[|header]))</c>.
+/// </summary>
+/// <remarks>Payers never need this; servers (such as <c>Mpp.Client.Testing</c>) and the conformance adapter do.</remarks>
+public static class ChallengeId
+{
+    /// <summary>The shortest secret accepted, in bytes.</summary>
+    public const int MinimumSecretLength = 32;
+
+    /// <summary>Computes the id of a challenge whose request is given as a JSON object (JCS-canonicalized here).</summary>
+    /// <exception cref="MppException">The secret is shorter than <see cref="MinimumSecretLength"/> bytes.</exception>
+    public static string Compute(ReadOnlySpan<byte> secret, string realm, string method, string intent, JsonElement request, string? expires = null, string? digest = null, string? opaque = null, string? header = null) =>
+        Compute(secret, realm, method, intent, CanonicalJson.EncodeBase64Url(request), expires, digest, opaque, header);
+
+    /// <summary>Computes the id from wire values (the request already base64url-encoded).</summary>
+    /// <exception cref="MppException">The secret is shorter than <see cref="MinimumSecretLength"/> bytes.</exception>
+    public static string Compute(ReadOnlySpan<byte> secret, string realm, string method, string intent, string encodedRequest, string? expires = null, string? digest = null, string? opaque = null, string? header = null)
+    {
+        if (secret.Length < MinimumSecretLength)
+        {
+            throw new MppException(MppErrorCode.InvalidChallengeIdInput, $"The challenge-id secret must be at least {MinimumSecretLength} bytes.");
+        }
+
+        ArgumentNullException.ThrowIfNull(realm);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(intent);
+        ArgumentNullException.ThrowIfNull(encodedRequest);
+        var sb = new StringBuilder(encodedRequest.Length + 128);
+        sb.Append(realm).Append('|').Append(method).Append('|').Append(intent).Append('|').Append(encodedRequest)
+          .Append('|').Append(expires).Append('|').Append(digest).Append('|').Append(opaque);
+
+        // The eighth slot exists only for a non-default credential header; "Authorization" is the default and adds nothing
+        // (conformance vector challenge-id/authorization_header_is_implicit_default).
+        if (header is not null && !string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            sb.Append('|').Append(header);
+        }
+
+        var input = Encoding.UTF8.GetBytes(sb.ToString());
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(secret, input, mac);
+        return Base64Url.Encode(mac);
+    }
+
+    /// <summary>Computes the id of a parsed challenge.</summary>
+    public static string Compute(ReadOnlySpan<byte> secret, Challenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return Compute(secret, challenge.Realm, challenge.Method, challenge.Intent, challenge.EncodedRequest, challenge.Expires, challenge.Digest, challenge.Opaque, challenge.Header);
+    }
+
+    /// <summary>Constant-time check that <paramref name="challenge"/>'s id matches its parameters under <paramref name="secret"/>.</summary>
+    public static bool Verify(ReadOnlySpan<byte> secret, Challenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        var expected = Encoding.ASCII.GetBytes(Compute(secret, challenge));
+        var actual = Encoding.UTF8.GetBytes(challenge.Id);
+        return CryptographicOperations.FixedTimeEquals(expected, actual);
+    }
+}

@@ -1,0 +1,373 @@
+using System.Net.Http.Headers;
+
+namespace Mpp.Client.Protocol;
+
+/// <summary>
+/// Parses <c>WWW-Authenticate</c> field values (RFC 9110 §11.6.1) into Payment challenges: several challenges per value,
+/// several field lines, other schemes mixed in, quoted-string escapes, case-insensitive scheme and parameter names.
+/// </summary>
+/// <remarks>
+/// One forward pass over the input, no backtracking: a malformed or unclosed quoted string costs linear time.
+/// Unknown parameters are ignored (core spec § "Optional Parameters"); duplicate parameters invalidate the challenge.
+/// </remarks>
+public static class ChallengeParser
+{
+    /// <summary>The most Payment challenges read from one response; the rest are ignored.</summary>
+    public const int MaxChallenges = 64;
+
+    /// <summary>Parses every Payment challenge of the response's <c>WWW-Authenticate</c> fields, in server order.</summary>
+    public static IReadOnlyList<ChallengeParseResult> Parse(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var results = new List<ChallengeParseResult>();
+        if (response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values))
+        {
+            foreach (var value in values)
+            {
+                ParseInto(value, results);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Parses every Payment challenge of the given field values, in order.</summary>
+    public static IReadOnlyList<ChallengeParseResult> Parse(IEnumerable<string> headerValues)
+    {
+        ArgumentNullException.ThrowIfNull(headerValues);
+        var results = new List<ChallengeParseResult>();
+        foreach (var value in headerValues)
+        {
+            ParseInto(value, results);
+        }
+
+        return results;
+    }
+
+    /// <summary>Parses every Payment challenge of one field value, in order.</summary>
+    public static IReadOnlyList<ChallengeParseResult> Parse(string headerValue)
+    {
+        var results = new List<ChallengeParseResult>();
+        ParseInto(headerValue, results);
+        return results;
+    }
+
+    /// <summary>Parses the first Payment challenge of a field value.</summary>
+    /// <exception cref="MppFormatException">No Payment challenge is present, or the first one is malformed.</exception>
+    public static Challenge ParseFirst(string headerValue)
+    {
+        var results = Parse(headerValue);
+        if (results.Count == 0)
+        {
+            throw new MppFormatException(MppErrorCode.InvalidChallenge, "No Payment challenge in the header value.");
+        }
+
+        return results[0].Challenge ?? throw new MppFormatException(MppErrorCode.InvalidChallenge, results[0].Error!);
+    }
+
+    private static void ParseInto(string? s, List<ChallengeParseResult> results)
+    {
+        if (string.IsNullOrEmpty(s))
+        {
+            return;
+        }
+
+        var reader = new Reader(s);
+        RawChallenge? current = null;
+        while (true)
+        {
+            reader.SkipSeparators();
+            if (reader.AtEnd)
+            {
+                break;
+            }
+
+            var token = reader.ReadToken();
+            if (token.Length == 0)
+            {
+                // Not a token: garbage up to the next top-level comma.
+                reader.SkipToComma();
+                continue;
+            }
+
+            var afterToken = reader.Position;
+            reader.SkipWhitespace();
+            if (!reader.AtEnd && reader.Peek == '=' && current is not null)
+            {
+                reader.Advance(); // '='
+                reader.SkipWhitespace();
+                var (value, ok) = reader.ReadValue();
+                if (ok)
+                {
+                    current.Add(token.ToLowerInvariant(), value);
+                }
+
+                if (!reader.EndOfElement())
+                {
+                    reader.SkipToComma();
+                }
+
+                continue;
+            }
+
+            // A new challenge: token is its scheme.
+            Finish(current, results);
+            current = new RawChallenge(token);
+            reader.Reset(afterToken);
+            reader.SkipWhitespace();
+            if (reader.TryReadToken68(out _))
+            {
+                current.HasToken68 = true;
+            }
+        }
+
+        Finish(current, results);
+    }
+
+    private static void Finish(RawChallenge? raw, List<ChallengeParseResult> results)
+    {
+        if (raw is null || !string.Equals(raw.Scheme, "Payment", StringComparison.OrdinalIgnoreCase) || results.Count >= MaxChallenges)
+        {
+            return;
+        }
+
+        if (raw.Duplicate is not null)
+        {
+            results.Add(new ChallengeParseResult(null, $"Duplicate parameter '{raw.Duplicate}'."));
+            return;
+        }
+
+        if (raw.Count == 0)
+        {
+            results.Add(new ChallengeParseResult(null, raw.HasToken68 ? "A Payment challenge must use auth-params, not a token68." : "A Payment challenge has no parameters."));
+            return;
+        }
+
+        try
+        {
+            var challenge = Challenge.FromWire(
+                raw.Get("id"),
+                raw.Get("realm"),
+                raw.Get("method"),
+                raw.Get("intent"),
+                raw.Get("request"),
+                raw.Get("expires"),
+                raw.Get("description"),
+                raw.Get("digest"),
+                raw.Get("opaque"),
+                raw.Get("header"));
+            results.Add(new ChallengeParseResult(challenge, null));
+        }
+        catch (MppFormatException ex)
+        {
+            results.Add(new ChallengeParseResult(null, ex.Message));
+        }
+    }
+
+    private sealed class RawChallenge(string scheme)
+    {
+        private readonly List<KeyValuePair<string, string>> _params = [];
+
+        public string Scheme { get; } = scheme;
+
+        public bool HasToken68 { get; set; }
+
+        public string? Duplicate { get; private set; }
+
+        public int Count => _params.Count;
+
+        public void Add(string name, string value)
+        {
+            if (Get(name) is not null)
+            {
+                Duplicate ??= name;
+                return;
+            }
+
+            _params.Add(new(name, value));
+        }
+
+        public string? Get(string name)
+        {
+            foreach (var p in _params)
+            {
+                if (p.Key == name)
+                {
+                    return p.Value;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private ref struct Reader(string s)
+    {
+        private readonly string _s = s;
+        private int _i;
+
+        public readonly bool AtEnd => _i >= _s.Length;
+
+        public readonly char Peek => _s[_i];
+
+        public readonly int Position => _i;
+
+        public void Advance() => _i++;
+
+        public void Reset(int position) => _i = position;
+
+        public void SkipWhitespace()
+        {
+            while (_i < _s.Length && _s[_i] is ' ' or '\t')
+            {
+                _i++;
+            }
+        }
+
+        public void SkipSeparators()
+        {
+            while (_i < _s.Length && _s[_i] is ' ' or '\t' or ',')
+            {
+                _i++;
+            }
+        }
+
+        public string ReadToken()
+        {
+            var start = _i;
+            while (_i < _s.Length && IsTChar(_s[_i]))
+            {
+                _i++;
+            }
+
+            return _s[start.._i];
+        }
+
+        public bool TryReadToken68(out string value)
+        {
+            value = string.Empty;
+            var start = _i;
+            var j = _i;
+            while (j < _s.Length && IsToken68Char(_s[j]))
+            {
+                j++;
+            }
+
+            if (j == start)
+            {
+                return false;
+            }
+
+            while (j < _s.Length && _s[j] == '=')
+            {
+                j++;
+            }
+
+            var k = j;
+            while (k < _s.Length && _s[k] is ' ' or '\t')
+            {
+                k++;
+            }
+
+            if (k < _s.Length && _s[k] != ',')
+            {
+                return false; // an auth-param follows (name=value) or garbage
+            }
+
+            value = _s[start..j];
+            _i = k;
+            return true;
+        }
+
+        public (string Value, bool Ok) ReadValue()
+        {
+            if (_i < _s.Length && _s[_i] == '"')
+            {
+                _i++;
+                var sb = new System.Text.StringBuilder();
+                while (_i < _s.Length)
+                {
+                    var c = _s[_i];
+                    if (c == '\\')
+                    {
+                        if (_i + 1 >= _s.Length)
+                        {
+                            _i = _s.Length;
+                            return (string.Empty, false);
+                        }
+
+                        sb.Append(_s[_i + 1]);
+                        _i += 2;
+                        continue;
+                    }
+
+                    if (c == '"')
+                    {
+                        _i++;
+                        return (sb.ToString(), true);
+                    }
+
+                    sb.Append(c);
+                    _i++;
+                }
+
+                return (string.Empty, false); // unclosed quoted-string: the parameter is dropped
+            }
+
+            return (ReadToken(), true);
+        }
+
+        /// <summary>After a value: true when only whitespace precedes a comma or the end.</summary>
+        public bool EndOfElement()
+        {
+            SkipWhitespace();
+            if (AtEnd)
+            {
+                return true;
+            }
+
+            if (_s[_i] == ',')
+            {
+                _i++;
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Skips to just after the next comma that is not inside a quoted string.</summary>
+        public void SkipToComma()
+        {
+            var quoted = false;
+            while (_i < _s.Length)
+            {
+                var c = _s[_i++];
+                if (quoted)
+                {
+                    if (c == '\\')
+                    {
+                        _i++;
+                    }
+                    else if (c == '"')
+                    {
+                        quoted = false;
+                    }
+                }
+                else if (c == '"')
+                {
+                    quoted = true;
+                }
+                else if (c == ',')
+                {
+                    return;
+                }
+            }
+        }
+
+        private static bool IsTChar(char c) =>
+            char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+
+        private static bool IsToken68Char(char c) =>
+            char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/';
+    }
+}

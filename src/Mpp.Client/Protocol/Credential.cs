@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Mpp.Client.Protocol;
+
+/// <summary>
+/// A Payment credential (core spec draft-02 § "Credentials"): the echoed challenge, an optional payer <c>source</c> and the
+/// method-specific <c>payload</c>, sent as <c>Payment &lt;base64url(JSON)&gt;</c>.
+/// </summary>
+/// <remarks>This is a bearer secret: never log it, never put it in an exception message.</remarks>
+public sealed class Credential
+{
+    private Credential(Challenge challenge, JsonElement payload, JsonElement? source)
+    {
+        Challenge = challenge;
+        Payload = payload;
+        Source = source;
+    }
+
+    /// <summary>The challenge this credential answers; every parameter is echoed exactly as received.</summary>
+    public Challenge Challenge { get; }
+
+    /// <summary>The method-specific payment proof (a JSON object).</summary>
+    public JsonElement Payload { get; }
+
+    /// <summary>The payer identifier (a string such as a DID, or an object), if any.</summary>
+    public JsonElement? Source { get; }
+
+    /// <summary>Creates a credential for a challenge.</summary>
+    /// <exception cref="ArgumentException"><paramref name="payload"/> is not a JSON object, or <paramref name="source"/> is neither a string, an object nor null.</exception>
+    public static Credential Create(Challenge challenge, JsonElement payload, JsonElement? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("The payload must be a JSON object.", nameof(payload));
+        }
+
+        if (source is { } s && s.ValueKind is not (JsonValueKind.String or JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw new ArgumentException("The source must be a string or an object.", nameof(source));
+        }
+
+        return new Credential(challenge, payload.Clone(), source is { ValueKind: JsonValueKind.Null } ? null : source?.Clone());
+    }
+
+    /// <summary>Serializes the credential: base64url (no padding) of its JCS JSON.</summary>
+    public string Serialize()
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteJson(buffer);
+        return Base64Url.Encode(buffer.WrittenSpan);
+    }
+
+    /// <summary>The field value: <c>Payment &lt;token&gt;</c>.</summary>
+    public string ToHeaderValue() => "Payment " + Serialize();
+
+    /// <summary>Writes the credential JSON (members in JCS order) to <paramref name="output"/>.</summary>
+    public void WriteJson(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var c = Challenge;
+        CanonicalJson.WriteRaw(output, "{\"challenge\":{"u8);
+        var first = true;
+        Member(output, "description", c.Description, ref first);
+        Member(output, "digest", c.Digest, ref first);
+        Member(output, "expires", c.Expires, ref first);
+        Member(output, "header", c.Header, ref first);
+        Member(output, "id", c.Id, ref first);
+        Member(output, "intent", c.Intent, ref first);
+        Member(output, "method", c.Method, ref first);
+        Member(output, "opaque", c.Opaque, ref first);
+        Member(output, "realm", c.Realm, ref first);
+        Member(output, "request", c.EncodedRequest, ref first);
+        CanonicalJson.WriteRaw(output, "},\"payload\":"u8);
+        CanonicalJson.Write(output, Payload);
+        if (Source is { } source)
+        {
+            CanonicalJson.WriteRaw(output, ",\"source\":"u8);
+            CanonicalJson.Write(output, source);
+        }
+
+        CanonicalJson.WriteRaw(output, "}"u8);
+    }
+
+    /// <summary>Parses a field value <c>Payment &lt;token&gt;</c> (scheme case-insensitive; padded base64url accepted).</summary>
+    /// <exception cref="MppFormatException">The value is not a well-formed Payment credential.</exception>
+    public static Credential Parse(string headerValue)
+    {
+        ArgumentNullException.ThrowIfNull(headerValue);
+        var value = headerValue.Trim();
+        if (value.Length < 8 || !value.StartsWith("Payment", StringComparison.OrdinalIgnoreCase) || value[7] is not (' ' or '\t'))
+        {
+            throw Invalid("The value does not use the Payment scheme.");
+        }
+
+        return ParseToken(value[8..].TrimStart(' ', '\t'));
+    }
+
+    /// <summary>Parses the base64url token of a credential (without the scheme).</summary>
+    /// <exception cref="MppFormatException">The token is not a well-formed credential.</exception>
+    public static Credential ParseToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (!Base64Url.TryDecode(token, out var bytes) || bytes.Length == 0)
+        {
+            throw Invalid("The credential is not valid base64url.");
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            throw new MppFormatException(MppErrorCode.InvalidCredential, "The credential does not decode to JSON.", ex);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("The credential must be a JSON object.");
+            }
+
+            if (!root.TryGetProperty("challenge", out var ch) || ch.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("The credential has no challenge object.");
+            }
+
+            if (!root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("The credential has no payload object.");
+            }
+
+            JsonElement? source = null;
+            if (root.TryGetProperty("source", out var s))
+            {
+                if (s.ValueKind is not (JsonValueKind.String or JsonValueKind.Object or JsonValueKind.Null))
+                {
+                    throw Invalid("The credential source must be a string or an object.");
+                }
+
+                source = s.ValueKind == JsonValueKind.Null ? null : s.Clone();
+            }
+
+            Challenge challenge;
+            try
+            {
+                challenge = Challenge.FromWire(
+                    Str(ch, "id"), Str(ch, "realm"), Str(ch, "method"), Str(ch, "intent"), Str(ch, "request"),
+                    Str(ch, "expires"), Str(ch, "description"), Str(ch, "digest"), Str(ch, "opaque"), Str(ch, "header"));
+            }
+            catch (MppFormatException ex)
+            {
+                throw new MppFormatException(MppErrorCode.InvalidCredential, "The credential's challenge is invalid: " + ex.Message, ex);
+            }
+
+            return new Credential(challenge, payload.Clone(), source);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Payment credential for challenge {Challenge.Id} ({Challenge.Method}/{Challenge.Intent})";
+
+    private static string? Str(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw Invalid($"The challenge member '{name}' must be a string.");
+    }
+
+    private static void Member(IBufferWriter<byte> output, string name, string? value, ref bool first)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!first)
+        {
+            CanonicalJson.WriteRaw(output, ","u8);
+        }
+
+        first = false;
+        CanonicalJson.WriteString(output, name);
+        CanonicalJson.WriteRaw(output, ":"u8);
+        CanonicalJson.WriteString(output, value);
+    }
+
+    private static MppFormatException Invalid(string message) => new(MppErrorCode.InvalidCredential, message);
+}
