@@ -1,0 +1,66 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Mpp.Client.Http;
+using Mpp.Client.Ledger;
+using Mpp.Client.Methods;
+using Mpp.Client.Policy;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds payment methods, approvers, observers and a ledger to the Mpp services; rails extend it (<c>.AddTempo()</c>, ...).</summary>
+public sealed class MppBuilder
+{
+    internal MppBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Registers a payment method (a wallet) as a singleton.</summary>
+    public MppBuilder AddPaymentMethod<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMethod>()
+        where TMethod : class, IPaymentMethod
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPaymentMethod, TMethod>());
+        return this;
+    }
+
+    /// <summary>Registers a payment method instance.</summary>
+    public MppBuilder AddPaymentMethod(IPaymentMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        Services.AddSingleton(method);
+        return this;
+    }
+
+    /// <summary>Registers an approver; every registered approver must approve each payment.</summary>
+    public MppBuilder AddApprover<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TApprover>()
+        where TApprover : class, IPaymentApprover
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPaymentApprover, TApprover>());
+        return this;
+    }
+
+    /// <summary>Registers an approver instance.</summary>
+    public MppBuilder AddApprover(IPaymentApprover approver)
+    {
+        ArgumentNullException.ThrowIfNull(approver);
+        Services.AddSingleton(approver);
+        return this;
+    }
+
+    /// <summary>Registers a payment observer.</summary>
+    public MppBuilder AddObserver(IPaymentObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        Services.AddSingleton(observer);
+        return this;
+    }
+
+    /// <summary>Replaces the in-memory ledger with <typeparamref name="TLedger"/> (e.g. a durable store).</summary>
+    public MppBuilder UseLedger<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TLedger>()
+        where TLedger : class, IPaymentLedger
+    {
+        Services.RemoveAll<IPaymentLedger>();
+        Services.AddSingleton<IPaymentLedger, TLedger>();
+        return this;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Mpp.Client.Diagnostics;
+using Mpp.Client.Http;
+using Mpp.Client.Ledger;
+using Mpp.Client.Methods;
+using Mpp.Client.Policy;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Mpp.Client: options, policy, ledger, telemetry and the payment handler.</summary>
+public static class MppServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Mpp services with options bound from <paramref name="configuration"/> (usually the <c>Mpp</c> section),
+    /// validated at start and reloaded when it changes. Returns a builder for methods, approvers and observers.
+    /// </summary>
+    public static MppBuilder AddMpp(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddMppCore(b => b.Bind(configuration));
+    }
+
+    /// <summary>Registers the Mpp services configured in code.</summary>
+    public static MppBuilder AddMpp(this IServiceCollection services, Action<MppOptions>? configure = null) =>
+        services.AddMppCore(b =>
+        {
+            if (configure is not null)
+            {
+                b.Configure(configure);
+            }
+        });
+
+    /// <summary>
+    /// Registers the Mpp services and adds the payment handler to every <see cref="HttpClient"/> the factory makes:
+    /// <c>services.AddHttpClient().AddMppPayments(configuration.GetSection("Mpp"))</c>.
+    /// </summary>
+    public static MppBuilder AddMppPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        var builder = services.AddMpp(configuration);
+        services.ConfigureHttpClientDefaults(static b => b.AddMppPaymentHandler());
+        return builder;
+    }
+
+    /// <summary>Registers the Mpp services configured in code and adds the payment handler to every factory client.</summary>
+    public static MppBuilder AddMppPayments(this IServiceCollection services, Action<MppOptions>? configure = null)
+    {
+        var builder = services.AddMpp(configure);
+        services.ConfigureHttpClientDefaults(static b => b.AddMppPaymentHandler());
+        return builder;
+    }
+
+    internal static IHttpClientBuilder AddMppPaymentHandler(this IHttpClientBuilder builder)
+    {
+        builder.AddHttpMessageHandler(static sp => sp.GetRequiredService<PaymentHandlerFactory>().Create());
+
+        // Redirects are followed by the payment handler, which strips credentials and refuses cross-origin payments.
+        builder.ConfigurePrimaryHttpMessageHandler(static (handler, sp) =>
+        {
+            if (!sp.GetRequiredService<IOptionsMonitor<MppOptions>>().CurrentValue.FollowRedirects)
+            {
+                return;
+            }
+
+            switch (handler)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        });
+        return builder;
+    }
+
+    private static MppBuilder AddMppCore(this IServiceCollection services, Action<OptionsBuilder<MppOptions>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<MppOptions>();
+        configure(options);
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MppOptions>, MppOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPaymentLedger>(static sp => new InMemoryPaymentLedger(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new MppTelemetry(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<SpendingPolicy>();
+        services.TryAddSingleton(static sp => new PaymentFlow(
+            sp.GetServices<IPaymentMethod>(),
+            sp.GetRequiredService<SpendingPolicy>(),
+            sp.GetRequiredService<IPaymentLedger>(),
+            sp.GetRequiredService<IOptionsMonitor<MppOptions>>(),
+            sp.GetServices<IPaymentObserver>(),
+            sp.GetRequiredService<MppTelemetry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance));
+        services.TryAddSingleton<PaymentHandlerFactory>();
+        return new MppBuilder(services);
+    }
+}

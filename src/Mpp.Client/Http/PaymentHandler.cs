@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Mpp.Client.Diagnostics;
+
+namespace Mpp.Client.Http;
+
+/// <summary>
+/// A <see cref="DelegatingHandler"/> that pays <c>402 Payment Required</c> responses of the "Payment" HTTP authentication
+/// scheme within the configured spending policy, and resends the request with the credential.
+/// Responses other than 402 pass through untouched. Add it with <c>AddMppPayments()</c>.
+/// </summary>
+/// <remarks>
+/// Redirects are followed here (the primary handler's automatic redirects are turned off by <c>AddMppPayments</c>) so that
+/// a credential never follows a redirect and a challenge reached through a redirect to another origin is never paid.
+/// </remarks>
+public sealed class PaymentHandler : DelegatingHandler
+{
+    private readonly PaymentFlow _flow;
+    private readonly ILogger _logger;
+
+    internal PaymentHandler(PaymentFlow flow, ILogger<PaymentHandler> logger)
+    {
+        _flow = flow;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // An outer PaymentHandler (e.g. both a default and a per-client registration) must not pay again what an inner one handled.
+        if (request.Options.TryGetValue(MppRequestOptions.Handled, out var handled) && handled)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        request.Options.Set(MppRequestOptions.Handled, true);
+        var options = _flow.Options;
+        if (_flow.AcceptPayment is { } accept && !request.Headers.Contains("Accept-Payment"))
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Payment", accept);
+        }
+
+        var originalUri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.PaymentRequired || request.GetPaymentMode() == PaymentMode.Disabled)
+        {
+            return response;
+        }
+
+        return await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, Policy.MppOptions options, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!options.FollowRedirects || !IsRedirect(response.StatusCode))
+        {
+            return response;
+        }
+
+        for (var hop = 0; hop < options.MaxRedirects && IsRedirect(response.StatusCode); hop++)
+        {
+            var location = response.Headers.Location;
+            var from = request.RequestUri!;
+            if (location is null)
+            {
+                return response;
+            }
+
+            var target = location.IsAbsoluteUri ? location : new Uri(from, location);
+            if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+            {
+                return response;
+            }
+
+            if (from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
+            {
+                return response; // no downgrade, as HttpClient's own redirect handling
+            }
+
+            var status = response.StatusCode;
+            Log.Redirect(_logger, (int)status, from.GetLeftPart(UriPartial.Path), target.GetLeftPart(UriPartial.Path));
+            response.Dispose();
+
+            // A credential never follows a redirect, whatever the target's origin.
+            PaymentFlow.RemoveCredential(request);
+            request.Headers.Authorization = null;
+            if (status == HttpStatusCode.SeeOther ? request.Method != HttpMethod.Head
+                : (status is HttpStatusCode.Moved or HttpStatusCode.Found) && request.Method == HttpMethod.Post)
+            {
+                request.Method = HttpMethod.Get;
+                request.Content = null;
+                request.Headers.TransferEncodingChunked = false;
+            }
+
+            request.RequestUri = target;
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect or HttpStatusCode.MultipleChoices;
+}

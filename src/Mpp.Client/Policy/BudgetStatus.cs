@@ -1,0 +1,14 @@
+namespace Mpp.Client.Policy;
+
+/// <summary>One configured cap and how much of it is used.</summary>
+/// <param name="Name">The cap's name, e.g. <c>PerDay</c> or <c>Hosts[api.example.com].Lifetime</c>.</param>
+/// <param name="Unit">The budget unit.</param>
+/// <param name="Cap">The cap.</param>
+/// <param name="Spent">What is counted against it now (reserved, sent, settled or unknown).</param>
+/// <param name="Window">The rolling window, or null for the lifetime.</param>
+/// <param name="Host">The host (pattern) it applies to, or null for all hosts.</param>
+public sealed record BudgetStatus(string Name, string Unit, decimal Cap, decimal Spent, TimeSpan? Window, string? Host)
+{
+    /// <summary>What may still be spent under this cap.</summary>
+    public decimal Remaining => Math.Max(0, Cap - Spent);
+}

@@ -1,0 +1,65 @@
+namespace Mpp.Client.Policy;
+
+/// <summary>
+/// The payer's configuration, bound from the <c>Mpp</c> configuration section, validated at start and reloaded live.
+/// Amounts are decimal strings in the budget unit, so a person can read them.
+/// </summary>
+public sealed class MppOptions
+{
+    /// <summary>The default configuration section name.</summary>
+    public const string SectionName = "Mpp";
+
+    /// <summary>Caps over all hosts together.</summary>
+    public BudgetOptions Budget { get; set; } = new();
+
+    /// <summary>Caps per host (keys are host names, lowercase; <c>*.example.com</c> matches subdomains).</summary>
+    public Dictionary<string, BudgetOptions> Hosts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Hosts that may be paid (<c>api.example.com</c>, <c>*.example.com</c>); empty allows any host.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Method/intent pairs that may be paid (<c>tempo/charge</c>, <c>stripe/*</c>); empty allows any registered method.</summary>
+    public List<string> AllowedMethods { get; set; } = [];
+
+    /// <summary>Assets (currency codes, token addresses) that may be paid; empty allows any known asset.</summary>
+    public List<string> AllowedAssets { get; set; } = [];
+
+    /// <summary>Recipients that may be paid; empty allows any recipient.</summary>
+    public List<string> AllowedRecipients { get; set; } = [];
+
+    /// <summary>Assets beyond the built-in ones (ISO currencies, <c>sat</c>, pathUSD), keyed by currency code or token address.</summary>
+    public Dictionary<string, AssetOptions> Assets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Preferred method/intent ranges with weights, as in <c>Accept-Payment</c>: <c>"tempo/charge"</c>,
+    /// <c>"stripe/charge;q=0.5"</c>; <c>q=0</c> forbids. Challenges are tried by descending weight, then server order.
+    /// </summary>
+    public List<string> Preferences { get; set; } = [];
+
+    /// <summary>Send an <c>Accept-Payment</c> header built from the registered methods and <see cref="Preferences"/>. Default true.</summary>
+    public bool SendAcceptPayment { get; set; } = true;
+
+    /// <summary>Allow sending credentials over plain <c>http://</c> to non-loopback hosts. Default false (core spec § "Transport Security").</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Pay a payment in a unit for which no cap is configured. Default false: such payments are refused.</summary>
+    public bool AllowUncappedUnits { get; set; }
+
+    /// <summary>How many payments one request may make (1 to 5). Default 2: a second only when the server proves the first was not taken.</summary>
+    public int MaxPaymentRounds { get; set; } = 2;
+
+    /// <summary>Throw <see cref="Http.PaymentException"/> instead of returning the 402 when a payment cannot be made or fails.</summary>
+    public bool ThrowOnPaymentFailure { get; set; }
+
+    /// <summary>
+    /// Follow redirects in the payment handler (the primary handler's automatic redirects are turned off by
+    /// <c>AddMppPayments</c>), dropping credentials on every hop and never paying another origin. Default true.
+    /// </summary>
+    public bool FollowRedirects { get; set; } = true;
+
+    /// <summary>The most redirects followed per request. Default 10.</summary>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Retries of paid requests after transient failures.</summary>
+    public PaymentRetryOptions Retry { get; set; } = new();
+}

@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Mpp.Client.Ledger;
+using Mpp.Client.Protocol;
+
+namespace Mpp.Client.Policy;
+
+/// <summary><see cref="MppOptions"/> parsed once: caps as decimals, patterns compiled, assets resolved.</summary>
+internal sealed class PolicySnapshot
+{
+    private readonly List<SpendingLimit> _globalLimits = [];
+    private readonly List<(string Pattern, List<SpendingLimit> Limits)> _hostLimits = [];
+    private readonly List<(string Name, string Unit, decimal Cap)> _globalPerRequest = [];
+    private readonly List<(string Pattern, string Name, string Unit, decimal Cap)> _hostPerRequest = [];
+    private readonly List<PaymentPreference> _allowedMethods = [];
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SpendingLimit>> _limitsByHost = new(StringComparer.Ordinal);
+
+    private PolicySnapshot(MppOptions source)
+    {
+        Source = source;
+        Assets = new AssetRegistry(source.Assets);
+    }
+
+    public MppOptions Source { get; }
+
+    public AssetRegistry Assets { get; }
+
+    public List<string> AllowedHosts { get; } = [];
+
+    public HashSet<string> AllowedAssets { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> AllowedRecipients { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public List<PaymentPreference> Preferences { get; } = [];
+
+    public bool AllowUncappedUnits => Source.AllowUncappedUnits;
+
+    public IReadOnlyList<SpendingLimit> AllLimits
+    {
+        get
+        {
+            var all = new List<SpendingLimit>(_globalLimits);
+            foreach (var (_, limits) in _hostLimits)
+            {
+                all.AddRange(limits);
+            }
+
+            return all;
+        }
+    }
+
+    public static PolicySnapshot Compile(MppOptions options, out List<string> errors)
+    {
+        errors = [];
+        var s = new PolicySnapshot(options);
+        foreach (var (key, asset) in options.Assets)
+        {
+            if (asset.Decimals is < 0 or > 28)
+            {
+                errors.Add($"Mpp:Assets:{key}:Decimals must be between 0 and 28.");
+            }
+        }
+
+        s.CompileBudget(options.Budget, "Budget", null, errors);
+        foreach (var (pattern, budget) in options.Hosts)
+        {
+            var p = pattern.Trim().ToLowerInvariant();
+            if (!HostPattern.IsValid(p))
+            {
+                errors.Add($"Mpp:Hosts:{pattern} is not a host name or *.domain pattern.");
+                continue;
+            }
+
+            s.CompileBudget(budget, $"Hosts[{p}]", p, errors);
+        }
+
+        foreach (var h in options.AllowedHosts)
+        {
+            var p = h.Trim().ToLowerInvariant();
+            if (!HostPattern.IsValid(p))
+            {
+                errors.Add($"Mpp:AllowedHosts entry '{h}' is not a host name or *.domain pattern.");
+            }
+
+            s.AllowedHosts.Add(p);
+        }
+
+        foreach (var m in options.AllowedMethods)
+        {
+            try
+            {
+                s._allowedMethods.Add(PaymentPreference.Parse(m));
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"Mpp:AllowedMethods entry '{m}': {ex.Message}");
+            }
+        }
+
+        foreach (var a in options.AllowedAssets)
+        {
+            var k = a.Trim().ToLowerInvariant();
+            if (!s.Assets.TryGet(k, out _))
+            {
+                errors.Add($"Mpp:AllowedAssets entry '{a}' is not a known asset (configure it under Mpp:Assets).");
+            }
+
+            s.AllowedAssets.Add(k);
+        }
+
+        foreach (var r in options.AllowedRecipients)
+        {
+            s.AllowedRecipients.Add(r.Trim());
+        }
+
+        foreach (var p in options.Preferences)
+        {
+            try
+            {
+                s.Preferences.Add(PaymentPreference.Parse(p));
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"Mpp:Preferences entry '{p}': {ex.Message}");
+            }
+        }
+
+        if (options.MaxPaymentRounds is < 1 or > 5)
+        {
+            errors.Add("Mpp:MaxPaymentRounds must be between 1 and 5.");
+        }
+
+        if (options.MaxRedirects is < 0 or > 50)
+        {
+            errors.Add("Mpp:MaxRedirects must be between 0 and 50.");
+        }
+
+        if (options.Retry.MaxRetryAttempts is < 0 or > 10)
+        {
+            errors.Add("Mpp:Retry:MaxRetryAttempts must be between 0 and 10.");
+        }
+
+        if (options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.BaseDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Mpp:Retry:BaseDelay must be between 0 and 1 minute.");
+        }
+
+        if (options.Retry.AttemptTimeout is { } t && (t < TimeSpan.FromMilliseconds(10) || t > TimeSpan.FromDays(1)))
+        {
+            errors.Add("Mpp:Retry:AttemptTimeout must be between 10 ms and 1 day.");
+        }
+
+        return s;
+    }
+
+    public bool MethodAllowed(string method, string intent) =>
+        _allowedMethods.Count == 0 || _allowedMethods.Any(p => p.Q > 0 && p.Matches(method, intent));
+
+    public IEnumerable<(string Name, decimal Cap)> PerRequestCaps(string host, string unit)
+    {
+        foreach (var (name, u, cap) in _globalPerRequest)
+        {
+            if (u == unit)
+            {
+                yield return (name, cap);
+            }
+        }
+
+        foreach (var (pattern, name, u, cap) in _hostPerRequest)
+        {
+            if (u == unit && HostPattern.Matches(pattern, host))
+            {
+                yield return (name, cap);
+            }
+        }
+    }
+
+    public bool HasCap(string host, string unit) =>
+        _globalPerRequest.Any(c => c.Unit == unit) || _globalLimits.Any(l => l.Unit == unit)
+        || _hostPerRequest.Any(c => c.Unit == unit && HostPattern.Matches(c.Pattern, host))
+        || LimitsFor(host).Any(l => l.Unit == unit);
+
+    public IReadOnlyList<SpendingLimit> LimitsFor(string host) =>
+        _limitsByHost.GetOrAdd(host, static (h, self) =>
+        {
+            var list = new List<SpendingLimit>(self._globalLimits);
+            foreach (var (pattern, limits) in self._hostLimits)
+            {
+                if (HostPattern.Matches(pattern, h))
+                {
+                    list.AddRange(limits);
+                }
+            }
+
+            return list;
+        }, this);
+
+    private void CompileBudget(BudgetOptions budget, string prefix, string? host, List<string> errors)
+    {
+        foreach (var (unit, cap) in Caps(budget.PerRequest, $"{prefix}.PerRequest", errors))
+        {
+            if (host is null)
+            {
+                _globalPerRequest.Add(($"{prefix}.PerRequest", unit, cap));
+            }
+            else
+            {
+                _hostPerRequest.Add((host, $"{prefix}.PerRequest", unit, cap));
+            }
+        }
+
+        var limits = new List<SpendingLimit>();
+        void AddWindow(Dictionary<string, string> caps, string name, TimeSpan? window)
+        {
+            foreach (var (unit, cap) in Caps(caps, $"{prefix}.{name}", errors))
+            {
+                limits.Add(new SpendingLimit(host is null ? name : $"{prefix}.{name}", unit, cap, window, host));
+            }
+        }
+
+        AddWindow(budget.PerHour, "PerHour", TimeSpan.FromHours(1));
+        AddWindow(budget.PerDay, "PerDay", TimeSpan.FromDays(1));
+        AddWindow(budget.PerWeek, "PerWeek", TimeSpan.FromDays(7));
+        AddWindow(budget.PerMonth, "PerMonth", TimeSpan.FromDays(30));
+        AddWindow(budget.Lifetime, "Lifetime", null);
+        foreach (var w in budget.Windows)
+        {
+            if (w.Window < TimeSpan.FromSeconds(1))
+            {
+                errors.Add($"Mpp:{prefix}:Windows entry must have a Window of at least one second.");
+                continue;
+            }
+
+            AddWindow(w.Limits, $"Window({w.Window.ToString("c", CultureInfo.InvariantCulture)})", w.Window);
+        }
+
+        if (host is null)
+        {
+            _globalLimits.AddRange(limits);
+        }
+        else
+        {
+            _hostLimits.Add((host, limits));
+        }
+    }
+
+    private IEnumerable<(string Unit, decimal Cap)> Caps(Dictionary<string, string> caps, string name, List<string> errors)
+    {
+        var result = new List<(string, decimal)>();
+        foreach (var (unitKey, text) in caps)
+        {
+            var unit = unitKey.Trim().ToLowerInvariant();
+            if (!Assets.Units.Contains(unit))
+            {
+                errors.Add($"Mpp:{name}:{unitKey} names an unknown unit (known: ISO currencies, sat, and units of Mpp:Assets).");
+                continue;
+            }
+
+            if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cap))
+            {
+                errors.Add($"Mpp:{name}:{unitKey} = '{text}' is not a non-negative decimal amount.");
+                continue;
+            }
+
+            result.Add((unit, cap));
+        }
+
+        return result;
+    }
+}

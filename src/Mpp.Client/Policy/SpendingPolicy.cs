@@ -1,0 +1,185 @@
+using System.Numerics;
+using Microsoft.Extensions.Options;
+using Mpp.Client.Ledger;
+using Mpp.Client.Methods;
+using Mpp.Client.Protocol;
+
+namespace Mpp.Client.Policy;
+
+/// <summary>
+/// Checks quotes against the owner's configuration (allow-lists, per-request caps, known assets) and authorizes them by
+/// reserving their amount in the <see cref="IPaymentLedger"/> against every rolling and lifetime cap, then asking the
+/// approvers. The server is not trusted: amount, asset, recipient and host are checked before anything is signed.
+/// </summary>
+public sealed class SpendingPolicy
+{
+    private readonly IOptionsMonitor<MppOptions> _options;
+    private readonly IPaymentLedger _ledger;
+    private readonly IPaymentApprover[] _approvers;
+    private PolicySnapshot? _snapshot;
+
+    /// <summary>Creates the policy.</summary>
+    public SpendingPolicy(IOptionsMonitor<MppOptions> options, IPaymentLedger ledger, IEnumerable<IPaymentApprover> approvers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(approvers);
+        _options = options;
+        _ledger = ledger;
+        _approvers = approvers.ToArray();
+    }
+
+    /// <summary>The current options, compiled (recompiled when the options change).</summary>
+    internal PolicySnapshot Snapshot
+    {
+        get
+        {
+            var current = _options.CurrentValue;
+            var snapshot = _snapshot;
+            if (snapshot is null || !ReferenceEquals(snapshot.Source, current))
+            {
+                snapshot = PolicySnapshot.Compile(current, out _);
+                _snapshot = snapshot;
+            }
+
+            return snapshot;
+        }
+    }
+
+    /// <summary>
+    /// Turns a challenge's terms into a quote and checks it against every rule that needs no ledger: allowed method,
+    /// host, asset and recipient; known asset; per-request caps; a cap existing for the unit.
+    /// </summary>
+    /// <returns>The quote, or null with <paramref name="refusal"/> set.</returns>
+    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, out string? refusal)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(requestUri);
+        var s = Snapshot;
+        refusal = null;
+        if (!s.MethodAllowed(challenge.Method, challenge.Intent))
+        {
+            refusal = $"Method {challenge.Method}/{challenge.Intent} is not in AllowedMethods.";
+            return null;
+        }
+
+        var host = requestUri.IdnHost.ToLowerInvariant();
+        if (s.AllowedHosts.Count > 0 && !s.AllowedHosts.Any(p => HostPattern.Matches(p, host)))
+        {
+            refusal = $"Host {host} is not in AllowedHosts.";
+            return null;
+        }
+
+        if (!s.Assets.TryGet(terms.Currency, out var asset))
+        {
+            refusal = $"Asset '{terms.Currency}' is unknown; configure its decimals under Mpp:Assets to pay it.";
+            return null;
+        }
+
+        if (s.AllowedAssets.Count > 0 && !s.AllowedAssets.Contains(asset.Key))
+        {
+            refusal = $"Asset '{asset.Key}' is not in AllowedAssets.";
+            return null;
+        }
+
+        if (s.AllowedRecipients.Count > 0 && (terms.Recipient is null || !s.AllowedRecipients.Contains(terms.Recipient)))
+        {
+            refusal = $"Recipient '{terms.Recipient ?? "(none)"}' is not in AllowedRecipients.";
+            return null;
+        }
+
+        if (!TryToDisplay(terms.Amount, asset.Decimals, out var display))
+        {
+            refusal = $"Amount {terms.Amount} {asset.Key} is too large to count.";
+            return null;
+        }
+
+        foreach (var cap in s.PerRequestCaps(host, asset.Unit))
+        {
+            if (display > cap.Cap)
+            {
+                refusal = $"{display} {asset.Unit} exceeds the {cap.Name} cap of {cap.Cap} {asset.Unit}.";
+                return null;
+            }
+        }
+
+        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit))
+        {
+            refusal = $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).";
+            return null;
+        }
+
+        return new PaymentQuote(challenge, terms, requestUri, asset, display);
+    }
+
+    /// <summary>Reserves the quote's amount against every cap, then asks the approvers; releases the reservation when one refuses.</summary>
+    public async ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        var s = Snapshot;
+        var limits = s.LimitsFor(quote.Host);
+        var reservation = await _ledger.ReserveAsync(
+            new LedgerCharge(quote.Unit, quote.DisplayAmount, quote.Host, $"{quote.Method}/{quote.Intent} {quote.Origin}"),
+            limits,
+            cancellationToken).ConfigureAwait(false);
+        if (!reservation.Succeeded)
+        {
+            var limit = reservation.RefusedBy!;
+            return PaymentAuthorization.Refuse(
+                MppErrorCode.PolicyRefused,
+                $"{quote.DisplayAmount} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({reservation.SpentInWindow} already counted).");
+        }
+
+        foreach (var approver in _approvers)
+        {
+            bool approved;
+            try
+            {
+                approved = await approver.ApproveAsync(quote, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            if (!approved)
+            {
+                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, CancellationToken.None).ConfigureAwait(false);
+                return PaymentAuthorization.Refuse(MppErrorCode.ApprovalDenied, $"The approver {approver.GetType().Name} refused the payment.");
+            }
+        }
+
+        return PaymentAuthorization.Approve(reservation.Id);
+    }
+
+    /// <summary>Every configured rolling and lifetime cap that applies to <paramref name="host"/> (all when null), with what is spent.</summary>
+    public async ValueTask<IReadOnlyList<BudgetStatus>> GetBudgetAsync(string? host = null, CancellationToken cancellationToken = default)
+    {
+        var s = Snapshot;
+        var limits = host is null ? s.AllLimits : s.LimitsFor(host.ToLowerInvariant());
+        var result = new List<BudgetStatus>(limits.Count);
+        foreach (var l in limits)
+        {
+            var spent = await _ledger.GetSpentAsync(l.Unit, l.Host, l.Window, cancellationToken).ConfigureAwait(false);
+            result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Host));
+        }
+
+        return result;
+    }
+
+    /// <summary>Converts base units to the unit's decimal amount exactly; false when it does not fit a <see cref="decimal"/>.</summary>
+    internal static bool TryToDisplay(BigInteger amount, int decimals, out decimal display)
+    {
+        display = 0;
+        if (amount.Sign < 0 || decimals is < 0 or > 28 || amount > new BigInteger(decimal.MaxValue))
+        {
+            return false;
+        }
+
+        var bits = decimal.GetBits((decimal)amount);
+        display = new decimal(bits[0], bits[1], bits[2], false, (byte)decimals);
+        return true;
+    }
+}
