@@ -1,0 +1,223 @@
+using System.Net;
+using System.Numerics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Mpp.Client.Protocol;
+using Mpp.Client.Testing.Internal;
+
+namespace Mpp.Client.Testing;
+
+/// <summary>
+/// A real Machine Payments Protocol server on Kestrel, bound to <c>127.0.0.1</c> on a free port, for integration tests and
+/// demos: priced routes answer 402 with HMAC-bound <c>WWW-Authenticate: Payment</c> challenges and problem details, accept
+/// credentials of the built-in <c>test</c> method (or any method with a verifier), consume challenge ids once, and answer
+/// paid requests with a <c>Payment-Receipt</c>. Every request and payment is recorded for assertions.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var server = await MppTestServer.StartAsync();
+/// server.MapPaid("/paid", new PriceOption("1000"));
+/// using var http = new HttpClient(paymentHandler) { BaseAddress = server.BaseAddress };
+/// var response = await http.GetAsync("/paid");
+/// </code>
+/// </example>
+/// <remarks>Plain HTTP on loopback only; the spec requires TLS anywhere else.</remarks>
+public sealed class MppTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ServerState _state;
+    private int _disposed;
+
+    private MppTestServer(WebApplication app, ServerState state, Uri baseAddress)
+    {
+        _app = app;
+        _state = state;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The server's address, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The <c>realm</c> of every challenge.</summary>
+    public string Realm => _state.Realm;
+
+    /// <summary>The clock of challenge expiry and receipts.</summary>
+    public TimeProvider TimeProvider => _state.TimeProvider;
+
+    /// <summary>Every request received so far, in arrival order of their responses (a snapshot).</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _state.Requests;
+
+    /// <summary>Every payment accepted and settled so far, in order (a snapshot).</summary>
+    public IReadOnlyList<RecordedPayment> Payments => _state.Payments;
+
+    /// <summary>How many challenges the server has issued (a 402 offering two prices counts two).</summary>
+    public int ChallengesIssued => _state.ChallengesIssued;
+
+    /// <summary>
+    /// How many credentials were refused, by problem type (<c>payment-required</c>, the answer to a request without a
+    /// credential, is not a refusal and is not counted). A snapshot.
+    /// </summary>
+    public IReadOnlyDictionary<PaymentProblemType, int> Rejections => _state.Rejections;
+
+    /// <summary>Starts a server on <c>127.0.0.1</c>, on a port the system picks.</summary>
+    /// <param name="options">The settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="ArgumentException">An option is invalid (e.g. a secret key shorter than 32 bytes).</exception>
+    public static async Task<MppTestServer> StartAsync(MppTestServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MppTestServerOptions();
+        options.Validate();
+        var state = new ServerState(options);
+
+        // The empty builder: no configuration files (and their file watchers), no environment overrides, no logging providers.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(MppTestServer).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, 0);
+        });
+        var app = builder.Build();
+        app.Run(new RequestDispatcher(state).DispatchAsync);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new MppTestServer(app, state, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>The absolute URL of a path on this server.</summary>
+    /// <param name="pathAndQuery">A path such as <c>/paid</c> or <c>/paid?x=1</c>.</param>
+    public Uri Url(string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        return new Uri(BaseAddress, pathAndQuery);
+    }
+
+    /// <summary>Maps a paid route offering one challenge per price, in the given order, with default options.</summary>
+    /// <param name="path">The exact path, starting with <c>/</c>; mapping it again replaces the route.</param>
+    /// <param name="prices">The ways to pay, at least one.</param>
+    /// <returns>The route, whose counters tests can read.</returns>
+    public PaidRoute MapPaid(string path, params PriceOption[] prices) => MapPaid(path, new PaidRouteOptions { Prices = prices });
+
+    /// <summary>Maps a paid route.</summary>
+    /// <param name="path">The exact path, starting with <c>/</c>; mapping it again replaces the route.</param>
+    /// <param name="options">Prices and behaviour.</param>
+    /// <returns>The route, whose counters tests can read.</returns>
+    /// <exception cref="ArgumentException">No price is given, or the path does not start with <c>/</c>.</exception>
+    public PaidRoute MapPaid(string path, PaidRouteOptions options)
+    {
+        CheckPath(path);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Prices is null || options.Prices.Count == 0)
+        {
+            throw new ArgumentException("A paid route needs at least one price.", nameof(options));
+        }
+
+        if (options.Prices.Any(p => p is null))
+        {
+            throw new ArgumentException("A price is null.", nameof(options));
+        }
+
+        var route = new PaidRoute(path, options);
+        _state.Routes[path] = new RouteEntry(route, null);
+        return route;
+    }
+
+    /// <summary>Maps a free route that answers 200 with a fixed body.</summary>
+    /// <param name="path">The exact path, starting with <c>/</c>.</param>
+    /// <param name="body">The response body. Default <c>free</c>.</param>
+    /// <param name="contentType">The response <c>Content-Type</c>. Default <c>text/plain; charset=utf-8</c>.</param>
+    public void MapFree(string path, string body = "free", string contentType = "text/plain; charset=utf-8")
+    {
+        CheckPath(path);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(contentType);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        MapHandler(path, async context =>
+        {
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Maps a route that redirects, e.g. to another origin (a credential must never follow it).</summary>
+    /// <param name="path">The exact path, starting with <c>/</c>.</param>
+    /// <param name="target">The <c>Location</c>: an absolute URL or a path relative to this server.</param>
+    /// <param name="statusCode">A 3xx status. Default 302.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusCode"/> is not 3xx.</exception>
+    public void MapRedirect(string path, string target, int statusCode = StatusCodes.Status302Found)
+    {
+        CheckPath(path);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        if (statusCode is < 300 or > 399)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A redirect status is 3xx.");
+        }
+
+        MapHandler(path, context =>
+        {
+            context.Response.StatusCode = statusCode;
+            context.Response.Headers.Location = target;
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Maps a route to any handler (e.g. one that answers a malformed 402); its requests are recorded too.</summary>
+    /// <param name="path">The exact path, starting with <c>/</c>.</param>
+    /// <param name="handler">The handler; the request body is readable.</param>
+    public void MapHandler(string path, RequestDelegate handler)
+    {
+        CheckPath(path);
+        ArgumentNullException.ThrowIfNull(handler);
+        _state.Routes[path] = new RouteEntry(null, handler);
+    }
+
+    /// <summary>The sum of the amounts settled in <paramref name="currency"/> (case-insensitive), in base units.</summary>
+    /// <param name="currency">The currency, e.g. <c>usd</c>.</param>
+    public BigInteger SettledTotal(string currency)
+    {
+        ArgumentNullException.ThrowIfNull(currency);
+        return _state.SettledTotal(currency);
+    }
+
+    /// <summary>How many credentials were refused with <paramref name="problem"/>.</summary>
+    /// <param name="problem">The problem type.</param>
+    public int RejectionCount(PaymentProblemType problem) => _state.Rejections.TryGetValue(problem, out var n) ? n : 0;
+
+    /// <summary>Stops the server and releases its port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"MPP test server {BaseAddress} (realm {Realm})";
+
+    private static void CheckPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!path.StartsWith('/'))
+        {
+            throw new ArgumentException("A route path starts with '/'.", nameof(path));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using Mpp.Client.Protocol;
+
+namespace Mpp.Client.Testing;
+
+/// <summary>Settings of an <see cref="MppTestServer"/>; every value has a usable default.</summary>
+public sealed class MppTestServerOptions
+{
+    /// <summary>The token the built-in <c>test</c> payment method accepts, unless <see cref="TestToken"/> says otherwise.</summary>
+    public const string DefaultTestToken = "valid-test-token";
+
+    /// <summary>The default <see cref="Realm"/>.</summary>
+    public const string DefaultRealm = "mpp-test";
+
+    /// <summary>
+    /// The HMAC-SHA256 key that binds challenge ids (at least <see cref="ChallengeId.MinimumSecretLength"/> bytes).
+    /// Default: 32 random bytes, new for each options instance.
+    /// </summary>
+    public ReadOnlyMemory<byte> SecretKey { get; set; } = RandomNumberGenerator.GetBytes(ChallengeId.MinimumSecretLength);
+
+    /// <summary>The <c>realm</c> of every challenge. Default <c>mpp-test</c>.</summary>
+    public string Realm { get; set; } = DefaultRealm;
+
+    /// <summary>The clock for challenge expiry and receipt timestamps. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How long a challenge stays payable (its <c>expires</c> is issue time plus this). Default 5 minutes.</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The token the built-in <c>test</c> method accepts in <c>{"token": "..."}</c>. Default <see cref="DefaultTestToken"/>.</summary>
+    public string TestToken { get; set; } = DefaultTestToken;
+
+    /// <summary>
+    /// Verifiers for payment methods other than the built-in <c>test</c> (or replacing it), keyed by method identifier.
+    /// A credential for a method without a verifier fails with <c>verification-failed</c>.
+    /// </summary>
+    public IDictionary<string, Func<Credential, PaymentVerificationResult>> Verifiers { get; } =
+        new Dictionary<string, Func<Credential, PaymentVerificationResult>>(StringComparer.Ordinal);
+
+    internal void Validate()
+    {
+        if (SecretKey.Length < ChallengeId.MinimumSecretLength)
+        {
+            throw new ArgumentException($"The secret key must be at least {ChallengeId.MinimumSecretLength} bytes.", nameof(SecretKey));
+        }
+
+        ArgumentNullException.ThrowIfNull(Realm, nameof(Realm));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentException.ThrowIfNullOrEmpty(TestToken, nameof(TestToken));
+        if (ChallengeLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChallengeLifetime), ChallengeLifetime, "The challenge lifetime must be positive.");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Mpp.Client.Methods;
+using Mpp.Client.Testing.Internal;
+
+namespace Mpp.Client.Testing;
+
+/// <summary>
+/// The payer side of the <c>test</c> payment method that <see cref="MppTestServer"/> accepts: its payload is
+/// <c>{"token": "&lt;token&gt;"}</c>. It counts the payloads it creates, so tests can assert that nothing was paid twice.
+/// </summary>
+public sealed class TestPaymentMethod : IPaymentMethod
+{
+    private static readonly string[] ChargeOnly = ["charge"];
+    private readonly ConcurrentQueue<PaymentQuote> _quotes = new();
+    private readonly JsonElement _payload;
+    private readonly JsonElement? _source;
+    private int _payloadsCreated;
+
+    /// <summary>Creates the method with the token it sends.</summary>
+    /// <param name="token">The token; the server accepts <see cref="MppTestServerOptions.TestToken"/>. Default <c>valid-test-token</c>.</param>
+    /// <param name="source">The payer identifier sent as the credential <c>source</c>, or <see langword="null"/> for none.</param>
+    public TestPaymentMethod(string token = MppTestServerOptions.DefaultTestToken, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        Token = token;
+        _payload = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["token"] = token }, TestingJsonContext.Default.DictionaryStringString);
+        _source = source is null ? null : JsonSerializer.SerializeToElement(source, TestingJsonContext.Default.String);
+    }
+
+    /// <summary>The token sent in every payload.</summary>
+    public string Token { get; }
+
+    /// <summary>Always <c>test</c>.</summary>
+    public string Method => PriceOption.TestMethod;
+
+    /// <summary>Always <c>charge</c>.</summary>
+    public IReadOnlyCollection<string> Intents => ChargeOnly;
+
+    /// <summary>How many payloads (that is, payments) this method has created.</summary>
+    public int PayloadsCreated => Volatile.Read(ref _payloadsCreated);
+
+    /// <summary>The quotes it was asked to pay, in order (a snapshot).</summary>
+    public IReadOnlyList<PaymentQuote> Quotes => [.. _quotes];
+
+    /// <summary>
+    /// Runs before each payload is created, e.g. to delay (to widen a race) or to throw (to simulate a wallet failure);
+    /// a throw means no payload was created and nothing is counted.
+    /// </summary>
+    public Func<PaymentQuote, CancellationToken, ValueTask>? OnCreatePayload { get; init; }
+
+    /// <inheritdoc />
+    public async ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (OnCreatePayload is { } hook)
+        {
+            await hook(quote, cancellationToken).ConfigureAwait(false);
+        }
+
+        _quotes.Enqueue(quote);
+        Interlocked.Increment(ref _payloadsCreated);
+        return new PaymentPayload(_payload, _source);
+    }
+}
