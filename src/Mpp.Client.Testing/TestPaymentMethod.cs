@@ -11,7 +11,6 @@ namespace Mpp.Client.Testing;
 /// </summary>
 public sealed class TestPaymentMethod : IPaymentMethod
 {
-    private static readonly string[] ChargeOnly = ["charge"];
     private readonly ConcurrentQueue<PaymentQuote> _quotes = new();
     private readonly JsonElement _payload;
     private readonly JsonElement? _source;
@@ -35,7 +34,7 @@ public sealed class TestPaymentMethod : IPaymentMethod
     public string Method => PriceOption.TestMethod;
 
     /// <summary>Always <c>charge</c>.</summary>
-    public IReadOnlyCollection<string> Intents => ChargeOnly;
+    public IReadOnlyCollection<string> Intents { get; } = ["charge"];
 
     /// <summary>How many payloads (that is, payments) this method has created.</summary>
     public int PayloadsCreated => Volatile.Read(ref _payloadsCreated);
