@@ -60,6 +60,17 @@ public static class MppServiceCollectionExtensions
     {
         builder.AddHttpMessageHandler(static sp => sp.GetRequiredService<PaymentHandlerFactory>().Create());
 
+        // The factory's default request logging puts raw header values into its structured log state, so a Payment
+        // credential (core spec § "Credential Storage": sensitive) would reach structured sinks. Paying clients get a
+        // logger that never records a header; the default header redaction is widened too, should a default logger return.
+        builder.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>(wrapHandlersPipeline: true);
+        builder.Services.TryAddSingleton<RedactingHttpClientLogger>();
+        builder.Services.Configure<HttpClientFactoryOptions>(builder.Name, static o =>
+        {
+            var inner = o.ShouldRedactHeaderValue;
+            o.ShouldRedactHeaderValue = header => IsSensitiveHeader(header) || inner(header);
+        });
+
         // Redirects are followed by the payment handler, which strips credentials and refuses cross-origin payments.
         builder.ConfigurePrimaryHttpMessageHandler(static (handler, sp) =>
         {
@@ -80,6 +91,11 @@ public static class MppServiceCollectionExtensions
         });
         return builder;
     }
+
+    private static bool IsSensitiveHeader(string header) =>
+        header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("Payment-Authorization", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("Payment-Receipt", StringComparison.OrdinalIgnoreCase);
 
     private static MppBuilder AddMppCore(this IServiceCollection services, Action<OptionsBuilder<MppOptions>> configure)
     {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
@@ -175,19 +174,10 @@ public static class CanonicalJson
 
         var negative = d < 0;
         var abs = Math.Abs(d);
-        string result;
-        if (abs < 1e21 && Math.Floor(abs) == abs)
-        {
-            result = new BigInteger(abs).ToString(CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            // Shortest round-trip digits, then ECMAScript layout.
-            var shortest = abs.ToString("R", CultureInfo.InvariantCulture);
-            (var digits, var exponent) = Decompose(shortest);
-            result = Layout(digits, exponent);
-        }
-
+        // Shortest round-trip digits, then ECMAScript layout (also for integers: 2^53 < n < 1e21 prints its shortest
+        // digits padded with zeros, as JavaScript does, not its exact binary value).
+        var (digits, exponent) = Decompose(abs.ToString("R", CultureInfo.InvariantCulture));
+        var result = Layout(digits, exponent);
         return negative ? "-" + result : result;
     }
 

@@ -6,7 +6,7 @@ namespace Mpp.Client.Protocol;
 
 /// <summary>
 /// The recommended stateless challenge binding of core spec draft-02 § "Recommended: HMAC-SHA256 Binding":
-/// <c>base64url(HMAC-SHA256(secret, realm|method|intent|request|expires|digest|opaque[|header]))</c>.
+/// <c>base64url(HMAC-SHA256(secret, realm|method|intent|request|expires|digest[|header]|opaque))</c>.
 /// </summary>
 /// <remarks>Payers never need this; servers (such as <c>Mpp.Client.Testing</c>) and the conformance adapter do.</remarks>
 public static class ChallengeId
@@ -34,15 +34,18 @@ public static class ChallengeId
         ArgumentNullException.ThrowIfNull(encodedRequest);
         var sb = new StringBuilder(encodedRequest.Length + 128);
         sb.Append(realm).Append('|').Append(method).Append('|').Append(intent).Append('|').Append(encodedRequest)
-          .Append('|').Append(expires).Append('|').Append(digest).Append('|').Append(opaque);
+          .Append('|').Append(expires).Append('|').Append(digest);
 
-        // The eighth slot exists only for a non-default credential header; "Authorization" is the default and adds nothing
-        // (conformance vector challenge-id/authorization_header_is_implicit_default).
+        // The header slot exists only for a non-default credential field; "Authorization" is the default and adds nothing
+        // (vector challenge-id/authorization_header_is_implicit_default). Its position follows the official conformance
+        // vectors (challenge-id/with_payment_authorization_header: before opaque), which every SDK is checked against;
+        // draft-02's prose says "appended", but the cross-SDK vectors are what interoperates.
         if (header is not null && !string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase))
         {
             sb.Append('|').Append(header);
         }
 
+        sb.Append('|').Append(opaque);
         var input = Encoding.UTF8.GetBytes(sb.ToString());
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(secret, input, mac);

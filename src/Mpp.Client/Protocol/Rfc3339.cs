@@ -5,10 +5,16 @@ namespace Mpp.Client.Protocol;
 /// <summary>RFC 3339 date-time parsing and formatting (the form of <c>expires</c> and receipt <c>timestamp</c>).</summary>
 public static class Rfc3339
 {
-    private static readonly string[] Formats =
+    private static readonly string[] UtcFormats =
     [
-        "yyyy-MM-dd'T'HH:mm:ssK",
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ss'Z'",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+    ];
+
+    private static readonly string[] OffsetFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:sszzz",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
     ];
 
     /// <summary>Parses an RFC 3339 date-time with a <c>Z</c> or numeric offset; lowercase <c>t</c>/<c>z</c> are accepted.</summary>
@@ -37,7 +43,11 @@ public static class Rfc3339
             }
         }
 
-        return DateTimeOffset.TryParseExact(normalized, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
+        // RFC 3339 requires a zone: "Z" or a numeric offset; a local time without one is rejected.
+        return normalized.EndsWith('Z')
+            ? DateTimeOffset.TryParseExact(normalized, UtcFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
+            : normalized.Length > 6 && normalized[^6] is '+' or '-' && normalized[^3] == ':'
+              && DateTimeOffset.TryParseExact(normalized, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
     }
 
     /// <summary>Formats an instant as RFC 3339 UTC with <c>Z</c> and no fractional seconds when there are none.</summary>

@@ -14,13 +14,6 @@ public sealed class VectorConformanceTests
     /// Checks the SDK is known to fail, with the reason. Each still runs and must still fail: when the SDK is fixed the
     /// check turns red, and its entry must be removed here.
     /// </summary>
-    private static readonly Dictionary<string, string> KnownSdkDefects = new()
-    {
-        ["challenge-id/with_payment_authorization_header/generate"] =
-            "ChallengeId.Compute appends the header slot after opaque; the vectors put it before opaque "
-            + "(realm|method|intent|request|expires|digest|header|opaque).",
-    };
-
     private readonly ConformanceAdapter _adapter = new();
 
     public static TheoryData<string, string, string> Checks()
@@ -40,12 +33,6 @@ public sealed class VectorConformanceTests
     {
         var s = OfficialVectors.Scenario(file, scenario);
         var (passed, why) = await new VectorCheck(_adapter).RunAsync(file, s, test);
-
-        if (KnownSdkDefects.TryGetValue($"{file}/{scenario}/{test}", out var defect))
-        {
-            Assert.False(passed, $"Fixed: remove '{file}/{scenario}/{test}' from KnownSdkDefects ({defect}).");
-            return;
-        }
 
         Assert.True(passed, why);
     }
@@ -71,16 +58,6 @@ public sealed class VectorConformanceTests
 
         // With the copy named in SOURCE.md: the runner's 110 checks plus 3 of a scenario it leaves to the Rust SDK.
         Assert.True(checks.Count >= 113, $"only {checks.Count} checks");
-    }
-
-    [Fact]
-    public void Known_defects_name_existing_checks()
-    {
-        var ids = OfficialVectors.Checks().Select(c => $"{c.Stem}/{c.Scenario}/{c.Test}").ToHashSet();
-        foreach (var id in KnownSdkDefects.Keys)
-        {
-            Assert.Contains(id, ids);
-        }
     }
 
     [Fact]

@@ -115,10 +115,18 @@ public sealed class InMemoryPaymentLedgerTests
     [Fact]
     public async Task Clock_going_backwards_does_not_reopen_a_window()
     {
-        var ledger = new InMemoryPaymentLedger(_time);
+        var clock = new ManualClock { Now = _time.GetUtcNow() };
+        var ledger = new InMemoryPaymentLedger(clock);
         var hour = new SpendingLimit("PerHour", "usd", 1m, TimeSpan.FromHours(1));
         Assert.True((await ledger.ReserveAsync(new LedgerCharge("usd", 1m, "h"), [hour], default)).Succeeded);
-        _time.SetUtcNow(_time.GetUtcNow() - TimeSpan.FromHours(3));
+        clock.Now -= TimeSpan.FromHours(3);
         Assert.False((await ledger.ReserveAsync(new LedgerCharge("usd", 0.5m, "h"), [hour], default)).Succeeded);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -39,9 +39,9 @@ public sealed class SpendingPolicyTests
     public void PathUsd_is_counted_as_usd_with_six_decimals_exactly()
     {
         var (policy, _, _) = Create(UsdBudget());
-        var quote = Quote(policy, ChallengeFor("1234567", AssetRegistry.PathUsd.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)), out var refusal);
+        var quote = Quote(policy, ChallengeFor("123457", AssetRegistry.PathUsd.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)), out var refusal);
         Assert.Null(refusal);
-        Assert.Equal(1.234567m, quote!.DisplayAmount);
+        Assert.Equal(0.123457m, quote!.DisplayAmount);
         Assert.Equal("usd", quote.Unit);
         Assert.Equal(6, quote.Asset.Decimals);
     }
