@@ -39,8 +39,7 @@ public sealed class ConformanceAdapter
         ["base64url.encode"] = new(AdapterErrorType.Encoding, ProtocolOperations.EncodeBase64Url),
         ["base64url.decode"] = new(AdapterErrorType.Encoding, ProtocolOperations.DecodeBase64Url),
         ["challenge.id"] = new(AdapterErrorType.Generation, ProtocolOperations.ComputeChallengeId),
-
-        // "http.payment_request" (AdapterErrorType.Http) goes here once PaymentHandler exists.
+        ["http.payment_request"] = new(AdapterErrorType.Http, HttpPaymentOperation.RunAsync),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names of the operations this adapter implements.</summary>

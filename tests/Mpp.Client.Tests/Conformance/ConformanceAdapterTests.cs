@@ -26,7 +26,6 @@ public sealed class ConformanceAdapterTests
     [Theory]
     [InlineData("no.such.op")]
     [InlineData("server.verify")]
-    [InlineData("http.payment_request")]
     public async Task Unknown_operation_is_unsupported(string op)
     {
         var response = await CallAsync(op, new JsonObject());
