@@ -140,11 +140,14 @@ internal sealed class PaymentFlow
             IPaymentMethod? method = null;
             PaymentAuthorization? authorization = null;
             MppErrorCode refusalCode = MppErrorCode.NoPayableChallenge;
+            var refusals = new List<string>();
             foreach (var (candidate, candidateMethod) in candidates)
             {
                 if (candidate.Challenge.Digest is { } digest && !ContentDigest.Matches(digest, body.Span))
                 {
-                    Reject(rejections, candidate, "The request body does not match the challenge digest.");
+                    // Core spec § "Request Body Digest Binding": the body resent must match the challenge's digest.
+                    refusals.Add("The request body does not match the challenge digest.");
+                    Reject(rejections, candidate, refusals[^1]);
                     refusalCode = MppErrorCode.DigestMismatch;
                     continue;
                 }
@@ -152,6 +155,7 @@ internal sealed class PaymentFlow
                 var auth = await _policy.AuthorizeAsync(candidate, cancellationToken).ConfigureAwait(false);
                 if (!auth.Approved)
                 {
+                    refusals.Add(auth.Reason!);
                     Reject(rejections, candidate, auth.Reason!);
                     refusalCode = auth.Code!.Value;
                     continue;
@@ -164,7 +168,7 @@ internal sealed class PaymentFlow
             if (quote is null || method is null || authorization is null)
             {
                 return await RefuseAsync(request, response, refusalCode,
-                    "No challenge can be paid: " + string.Join("; ", rejections.Where(r => r.Reason.Length > 0).Select(r => r.Reason).TakeLast(candidates.Count)),
+                    "No challenge can be paid: " + string.Join("; ", refusals),
                     null, lastProblem, rejections, rounds, options, cancellationToken).ConfigureAwait(false);
             }
 

@@ -28,14 +28,6 @@ public sealed class PaymentHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-
-        // An outer PaymentHandler (e.g. both a default and a per-client registration) must not pay again what an inner one handled.
-        if (request.Options.TryGetValue(MppRequestOptions.Handled, out var handled) && handled)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        request.Options.Set(MppRequestOptions.Handled, true);
         var options = _flow.Options;
         if (_flow.AcceptPayment is { } accept && !request.Headers.Contains("Accept-Payment"))
         {
@@ -44,11 +36,19 @@ public sealed class PaymentHandler : DelegatingHandler
 
         var originalUri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.PaymentRequired || request.GetPaymentMode() == PaymentMode.Disabled)
+        if (response.StatusCode != HttpStatusCode.PaymentRequired)
+        {
+            return response; // the free path: nothing else is touched (request options are allocated lazily)
+        }
+
+        // An outer PaymentHandler (e.g. a default and a per-client registration) must not pay again what an inner one handled.
+        if (request.GetPaymentMode() == PaymentMode.Disabled
+            || (request.Options.TryGetValue(MppRequestOptions.Handled, out var handled) && handled))
         {
             return response;
         }
 
+        request.Options.Set(MppRequestOptions.Handled, true);
         return await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), cancellationToken).ConfigureAwait(false);
     }
 
