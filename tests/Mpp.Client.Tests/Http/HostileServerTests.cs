@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Mpp.Client.Http;
+using Mpp.Client.Methods;
+using Mpp.Client.Policy;
+using Mpp.Client.Protocol;
+using Mpp.Client.Testing;
+using Mpp.Client.Tests.Helpers;
+using RichardSzalay.MockHttp;
+
+namespace Mpp.Client.Tests.Http;
+
+/// <summary>Bad input from servers and wallets: a clear typed outcome, nothing signed, nothing counted.</summary>
+public sealed class HostileServerTests : IAsyncLifetime
+{
+    private MppTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await MppTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private void Map402(string path, params string[] wwwAuthenticate) => _server.MapHandler(path, async ctx =>
+    {
+        ctx.Response.StatusCode = 402;
+        foreach (var v in wwwAuthenticate)
+        {
+            ctx.Response.Headers.Append("WWW-Authenticate", v);
+        }
+
+        await ctx.Response.WriteAsync("pay up");
+    });
+
+    private static string Challenge(string requestJson, string extra = "") =>
+        $"Payment id=\"abc\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText(requestJson)}\"{extra}";
+
+    public static TheoryData<string, string> BadChallenges => new()
+    {
+        { "none", "" },
+        { "bearer only", "Bearer realm=\"x\"" },
+        { "bad base64", "Payment id=\"a\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"!!!\"" },
+        { "duplicate id", "Payment id=\"a\", id=\"b\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"e30\"" },
+        { "no amount", Challenge("""{"currency":"usd"}""") },
+        { "decimal amount", Challenge("""{"amount":"1.5","currency":"usd"}""") },
+        { "negative amount", Challenge("""{"amount":"-1","currency":"usd"}""") },
+        { "exponent amount", Challenge("""{"amount":"1e3","currency":"usd"}""") },
+        { "numeric amount", Challenge("""{"amount":100,"currency":"usd"}""") },
+        { "no currency", Challenge("""{"amount":"100"}""") },
+        { "unknown header", Challenge("""{"amount":"100","currency":"usd"}""", ", header=\"X-Pay\"") },
+        { "expired request", Challenge("""{"amount":"100","currency":"usd","expires":"2020-01-01T00:00:00Z"}""") },
+        { "bad expires", Challenge("""{"amount":"100","currency":"usd"}""", ", expires=\"tomorrow\"") },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadChallenges))]
+    public async Task A_402_with_no_payable_challenge_is_returned_with_the_reason_and_nothing_paid(string name, string header)
+    {
+        Map402("/bad", header.Length == 0 ? [] : [header]);
+        await using var client = PayingClient.Create();
+
+        using var response = await client.Http.GetAsync(_server.Url("/bad"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var outcome = response.GetPaymentOutcome();
+        Assert.NotNull(outcome);
+        Assert.Equal(PaymentStatus.Refused, outcome!.Status);
+        Assert.Equal(MppErrorCode.NoPayableChallenge, outcome.Code);
+        Assert.False(string.IsNullOrWhiteSpace(outcome.Reason), name);
+        Assert.Equal("pay up", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, client.Method.PayloadsCreated);
+        Assert.Equal(0m, await client.SpentAsync());
+    }
+
+    [Fact]
+    public async Task A_wallet_failure_is_a_typed_error_and_the_reservation_is_released()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        var wallet = new TestPaymentMethod { OnCreatePayload = (_, _) => throw new InvalidOperationException("wallet locked") };
+        await using var client = PayingClient.Create(method: wallet);
+
+        var ex = await Assert.ThrowsAsync<PaymentException>(() => client.Http.GetAsync(_server.Url("/paid")));
+
+        Assert.Equal(MppErrorCode.CredentialCreationFailed, ex.Code);
+        Assert.IsType<InvalidOperationException>(ex.InnerException);
+        Assert.Equal(0m, await client.SpentAsync());
+    }
+
+    [Fact]
+    public async Task Cancelling_while_the_wallet_signs_releases_the_reservation()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        using var cts = new CancellationTokenSource();
+        var wallet = new TestPaymentMethod
+        {
+            OnCreatePayload = async (_, ct) =>
+            {
+                await cts.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+            },
+        };
+        await using var client = PayingClient.Create(method: wallet);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Http.GetAsync(_server.Url("/paid"), cts.Token));
+
+        Assert.Equal(0m, await client.SpentAsync());
+    }
+
+    [Fact]
+    public async Task Plain_http_to_a_remote_host_is_refused_unless_allowed()
+    {
+        var challenge = Challenge("""{"amount":"10","currency":"usd"}""");
+        await using (var refused = PayingClient.Create(services: s => s.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => Mock(challenge)))))
+        {
+            using var response = await refused.Http.GetAsync(new Uri("http://api.example.com/paid"));
+            Assert.Equal(MppErrorCode.InsecureTransport, response.GetPaymentOutcome()!.Code);
+            Assert.Equal(0, refused.Method.PayloadsCreated);
+        }
+
+        await using var allowed = PayingClient.Create(o => o.AllowInsecureHttp = true, services: s => s.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => Mock(challenge))));
+        using var paid = await allowed.Http.GetAsync(new Uri("http://api.example.com/paid"));
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal(1, allowed.Method.PayloadsCreated);
+    }
+
+    private static MockHttpMessageHandler Mock(string challenge)
+    {
+        var mock = new MockHttpMessageHandler();
+        mock.When("http://api.example.com/paid")
+            .With(r => r.Headers.Authorization?.Scheme == "Payment")
+            .Respond(HttpStatusCode.OK, "text/plain", "paid");
+        mock.When("http://api.example.com/paid")
+            .Respond(_ =>
+            {
+                var response = new HttpResponseMessage(HttpStatusCode.PaymentRequired);
+                response.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge);
+                return response;
+            });
+        return mock;
+    }
+
+    [Fact]
+    public async Task A_configuration_reload_changes_the_budget_live()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Mpp:Budget:PerDay:usd"] = "0.05" }).Build();
+        var services = new ServiceCollection();
+        services.AddHttpClient().AddMppPayments(configuration.GetSection("Mpp")).AddPaymentMethod(new TestPaymentMethod());
+        await using var sp = services.BuildServiceProvider();
+        var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using (var refused = await http.GetAsync(_server.Url("/paid")))
+        {
+            Assert.Equal(MppErrorCode.PolicyRefused, refused.GetPaymentOutcome()!.Code);
+        }
+
+        configuration["Mpp:Budget:PerDay:usd"] = "1";
+        configuration.Reload();
+
+        using var paid = await http.GetAsync(_server.Url("/paid"));
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+    }
+}
