@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -160,20 +161,73 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         Assert.Contains(outcome.Rejections, r => r.Reason.Contains("unknown", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Preferences_order_the_challenges_before_server_order()
+    [Theory]
+    [InlineData(false, "test")]
+    [InlineData(true, "alt")]
+    public async Task Preferences_order_the_challenges_before_server_order(bool withPreferences, string expectedMethod)
     {
-        _server.MapPaid("/prefs", new PriceOption("10", "eur"), new PriceOption("20", "usd"));
-        await using var client = PayingClient.Create(o =>
+        var options = new MppTestServerOptions();
+        options.Verifiers["alt"] = _ => PaymentVerificationResult.Success("alt-ref");
+        await using var server = await MppTestServer.StartAsync(options);
+        server.MapPaid("/prefs", new PaidRouteOptions
         {
-            o.Budget.PerDay["eur"] = "100";
-            o.AllowedAssets.Add("usd"); // eur is not allowed: the second challenge is paid
+            Prices = [new PriceOption("20"), new PriceOption("10") { Method = "alt" }],
+            HonorAcceptPayment = false, // the order seen by the client is the server's
         });
+        await using var client = PayingClient.Create(
+            o =>
+            {
+                if (withPreferences)
+                {
+                    o.Preferences.AddRange(["alt/charge", "test/*;q=0.5"]);
+                }
+            },
+            build: b => b.AddPaymentMethod(new NamedMethod("alt")));
 
-        using var response = await client.Http.GetAsync(_server.Url("/prefs"));
+        using var response = await client.Http.GetAsync(server.Url("/prefs"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("usd", response.GetPaymentOutcome()!.Quote!.Unit);
+        Assert.Equal(expectedMethod, response.GetPaymentOutcome()!.Quote!.Method);
+        Assert.Equal(withPreferences ? "alt/charge, test/charge;q=0.5" : "test/charge, alt/charge", server.Requests[0].AcceptPayment);
+    }
+
+    [Fact]
+    public async Task A_connection_reset_after_the_credential_resends_the_same_credential()
+    {
+        var challenge = $"Payment id=\"reset-1\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"";
+        var credentials = new List<string>();
+        _server.MapHandler("/reset", async ctx =>
+        {
+            var auth = ctx.Request.Headers.Authorization.ToString();
+            if (auth.Length == 0)
+            {
+                ctx.Response.StatusCode = 402;
+                ctx.Response.Headers.WWWAuthenticate = challenge;
+                return;
+            }
+
+            lock (credentials)
+            {
+                credentials.Add(auth);
+            }
+
+            if (credentials.Count == 1)
+            {
+                ctx.Abort(); // connection reset mid-request
+                return;
+            }
+
+            await ctx.Response.WriteAsync("ok");
+        });
+        await using var client = PayingClient.Create();
+
+        using var response = await client.Http.GetAsync(_server.Url("/reset"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, credentials.Count);
+        Assert.Equal(credentials[0], credentials[1]);
+        Assert.Equal(1, client.Method.PayloadsCreated);
+        Assert.Equal(0.10m, await client.SpentAsync());
     }
 
     [Fact]
@@ -481,6 +535,16 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     public sealed class TypedApi(HttpClient http)
     {
         public HttpClient Http { get; } = http;
+    }
+
+    private sealed class NamedMethod(string name) : IPaymentMethod
+    {
+        public string Method { get; } = name;
+
+        public IReadOnlyCollection<string> Intents { get; } = ["charge"];
+
+        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new PaymentPayload(System.Text.Json.JsonDocument.Parse("""{"ok":true}""").RootElement));
     }
 
     private sealed class ApproveBelow(decimal max) : IPaymentApprover
