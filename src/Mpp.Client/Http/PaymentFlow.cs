@@ -31,7 +31,7 @@ internal sealed class PaymentFlow
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChallengeSelector _selector;
-    private (MppOptions? Options, ResiliencePipeline<HttpResponseMessage> Pipeline, string? AcceptPayment) _cache;
+    private CompiledOptions? _cache;
 
     public PaymentFlow(
         IEnumerable<IPaymentMethod> methods,
@@ -359,18 +359,21 @@ internal sealed class PaymentFlow
 
     private static readonly ResiliencePropertyKey<string> OriginKey = new("mpp.origin");
 
-    private (MppOptions? Options, ResiliencePipeline<HttpResponseMessage> Pipeline, string? AcceptPayment) Current()
+    private CompiledOptions Current()
     {
         var options = _options.CurrentValue;
         var cache = _cache;
-        if (!ReferenceEquals(cache.Options, options))
+        if (cache is null || !ReferenceEquals(cache.Options, options))
         {
-            cache = (options, BuildPipeline(options.Retry), BuildAcceptPayment(options));
+            // Swapped as one reference, so concurrent readers never see a pipeline of one options instance with another's header.
+            cache = new CompiledOptions(options, BuildPipeline(options.Retry), BuildAcceptPayment(options));
             _cache = cache;
         }
 
         return cache;
     }
+
+    private sealed record CompiledOptions(MppOptions Options, ResiliencePipeline<HttpResponseMessage> Pipeline, string? AcceptPayment);
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline(PaymentRetryOptions retry)
     {
