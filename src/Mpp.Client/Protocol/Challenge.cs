@@ -253,7 +253,7 @@ public sealed class Challenge
 
         try
         {
-            using var doc = JsonDocument.Parse(bytes);
+            using var doc = JsonDocument.Parse(bytes, StrictJson.Options);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid($"The {what} parameter must decode to a JSON object.");

@@ -110,7 +110,7 @@ public sealed class Credential
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes);
+            doc = JsonDocument.Parse(bytes, StrictJson.Options);
         }
         catch (JsonException ex)
         {

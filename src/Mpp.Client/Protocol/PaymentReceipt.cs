@@ -60,7 +60,7 @@ public sealed class PaymentReceipt
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes);
+            doc = JsonDocument.Parse(bytes, StrictJson.Options);
         }
         catch (JsonException ex)
         {

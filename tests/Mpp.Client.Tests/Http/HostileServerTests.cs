@@ -50,6 +50,9 @@ public sealed class HostileServerTests : IAsyncLifetime
         { "no currency", Challenge("""{"amount":"100"}""") },
         { "unknown header", Challenge("""{"amount":"100","currency":"usd"}""", ", header=\"X-Pay\"") },
         { "expired request", Challenge("""{"amount":"100","currency":"usd","expires":"2020-01-01T00:00:00Z"}""") },
+        { "duplicate amount", Challenge("""{"amount":"1","currency":"usd","amount":"100000000"}""") },
+        { "method not lowercase", "Payment id=\"a\", realm=\"r\", method=\"Test\", intent=\"charge\", request=\"e30\"" },
+        { "request not an object", Challenge("""["amount","1"]""") },
         { "bad expires", Challenge("""{"amount":"100","currency":"usd"}""", ", expires=\"tomorrow\"") },
     };
 
