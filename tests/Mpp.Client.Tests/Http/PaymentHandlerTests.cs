@@ -482,6 +482,32 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payment_is_traced_by_the_Mpp_Client_activity_source()
+    {
+        _server.MapPaid("/traced", new PriceOption("10"));
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Mpp.Client",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var client = PayingClient.Create();
+
+        using var response = await client.Http.GetAsync(_server.Url("/traced"));
+
+        System.Diagnostics.Activity activity;
+        lock (stopped)
+        {
+            activity = stopped.Single(a => a.OperationName == "mpp.payment" && (string?)a.GetTagItem("mpp.origin") == _server.BaseAddress.GetLeftPart(UriPartial.Authority));
+        }
+
+        Assert.Equal("test", activity.GetTagItem("mpp.method"));
+        Assert.Equal("usd", activity.GetTagItem("mpp.unit"));
+    }
+
+    [Fact]
     public async Task A_thousand_concurrent_paid_requests_never_overspend_the_cap()
     {
         _server.MapPaid("/cheap", new PriceOption("1"));
