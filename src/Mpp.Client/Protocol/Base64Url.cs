@@ -5,6 +5,9 @@ namespace Mpp.Client.Protocol;
 /// <summary>Base64url (RFC 4648 §5) without padding, as the Payment scheme requires; padded input is accepted when decoding.</summary>
 public static class Base64Url
 {
+    private static readonly System.Buffers.SearchValues<char> Alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Encodes bytes as base64url without padding.</summary>
@@ -48,6 +51,23 @@ public static class Base64Url
     public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
     {
         bytes = [];
+        var buffer = new byte[GetMaxDecodedLength(text.Length)];
+        if (!TryDecode(text, buffer, out var written))
+        {
+            return false;
+        }
+
+        bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
+    /// <summary>The most bytes <paramref name="textLength"/> characters of base64url can decode to.</summary>
+    internal static int GetMaxDecodedLength(int textLength) => System.Buffers.Text.Base64Url.GetMaxDecodedLength(textLength);
+
+    /// <summary>Decodes base64url text (padding optional) into <paramref name="destination"/>, which must hold <see cref="GetMaxDecodedLength"/> bytes.</summary>
+    internal static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
         var length = text.Length;
         var padding = 0;
         while (length > 0 && text[length - 1] == '=')
@@ -62,22 +82,8 @@ public static class Base64Url
         }
 
         var core = text[..length];
-        foreach (var c in core)
-        {
-            if (!IsAlphabet(c))
-            {
-                return false;
-            }
-        }
-
-        var buffer = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(length)];
-        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(core, buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
-        return true;
+        return core.IndexOfAnyExcept(Alphabet) < 0
+            && System.Buffers.Text.Base64Url.TryDecodeFromChars(core, destination, out written);
     }
 
     /// <summary>True when every character is in the base64url alphabet (no padding).</summary>

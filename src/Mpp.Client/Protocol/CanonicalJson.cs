@@ -110,6 +110,16 @@ public static class CanonicalJson
     internal static void WriteString(IBufferWriter<byte> output, string s)
     {
         // RFC 8785 §3.2.2.2: only '"', '\\' and control characters are escaped; everything else is raw UTF-8.
+        if (!NeedsEscapingOrCheck(s))
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(s.Length) + 2);
+            span[0] = (byte)'"';
+            var written = Encoding.UTF8.GetBytes(s, span[1..]);
+            span[written + 1] = (byte)'"';
+            output.Advance(written + 2);
+            return;
+        }
+
         var sb = new StringBuilder(s.Length + 2);
         sb.Append('"');
         for (var i = 0; i < s.Length; i++)
@@ -153,9 +163,22 @@ public static class CanonicalJson
 
         sb.Append('"');
         var text = sb.ToString();
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var n = Encoding.UTF8.GetBytes(text, span);
+        var target = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var n = Encoding.UTF8.GetBytes(text, target);
         output.Advance(n);
+    }
+
+    private static bool NeedsEscapingOrCheck(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c < 0x20 || c == '"' || c == '\\' || char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Formats a JSON number as ECMAScript's <c>Number.prototype.toString</c> does (RFC 8785 §3.2.2.3).</summary>

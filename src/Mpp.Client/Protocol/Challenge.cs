@@ -246,25 +246,33 @@ public sealed class Challenge
 
     internal static JsonElement DecodeJsonObject(string encoded, string what)
     {
-        if (!Base64Url.TryDecode(encoded, out var bytes))
-        {
-            throw Invalid($"The {what} parameter is not valid base64url.");
-        }
-
+        // Decoded into a stack or pooled buffer: JsonElement.Parse keeps its own copy.
+        var max = Base64Url.GetMaxDecodedLength(encoded.Length);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(bytes, StrictJson.Options);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            if (!Base64Url.TryDecode(encoded, buffer, out var written))
             {
-                throw Invalid($"The {what} parameter must decode to a JSON object.");
+                throw Invalid($"The {what} parameter is not valid base64url.");
             }
 
-            return doc.RootElement.Clone();
+            root = JsonElement.Parse(buffer[..written], StrictJson.Options);
         }
         catch (JsonException ex)
         {
             throw new MppFormatException(MppErrorCode.InvalidChallenge, $"The {what} parameter does not decode to JSON.", ex);
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return root.ValueKind == JsonValueKind.Object ? root : throw Invalid($"The {what} parameter must decode to a JSON object.");
     }
 
     private static void AppendParam(StringBuilder sb, string name, string? value, bool first = false)

@@ -82,8 +82,8 @@ public static class ChallengeParser
                 break;
             }
 
-            var token = reader.ReadToken();
-            if (token.Length == 0)
+            var token = reader.ReadTokenSpan();
+            if (token.IsEmpty)
             {
                 // Not a token: garbage up to the next top-level comma.
                 reader.SkipToComma();
@@ -96,10 +96,17 @@ public static class ChallengeParser
             {
                 reader.Advance(); // '='
                 reader.SkipWhitespace();
-                var (value, ok) = reader.ReadValue();
-                if (ok)
+                if (current.IsPayment)
                 {
-                    current.Add(token.ToLowerInvariant(), value);
+                    var (value, ok) = reader.ReadValue();
+                    if (ok)
+                    {
+                        current.Add(token, value);
+                    }
+                }
+                else
+                {
+                    reader.SkipValue(); // another scheme's parameter: nothing to keep
                 }
 
                 if (!reader.EndOfElement())
@@ -112,10 +119,10 @@ public static class ChallengeParser
 
             // A new challenge: token is its scheme.
             Finish(current, results);
-            current = new RawChallenge(token);
+            current = new RawChallenge(token.Equals("Payment", StringComparison.OrdinalIgnoreCase));
             reader.Reset(afterToken);
             reader.SkipWhitespace();
-            if (reader.TryReadToken68(out _))
+            if (reader.TryReadToken68())
             {
                 current.HasToken68 = true;
             }
@@ -126,7 +133,7 @@ public static class ChallengeParser
 
     private static void Finish(RawChallenge? raw, List<ChallengeParseResult> results)
     {
-        if (raw is null || !string.Equals(raw.Scheme, "Payment", StringComparison.OrdinalIgnoreCase) || results.Count >= MaxChallenges)
+        if (raw is null || !raw.IsPayment || results.Count >= MaxChallenges)
         {
             return;
         }
@@ -145,17 +152,8 @@ public static class ChallengeParser
 
         try
         {
-            var challenge = Challenge.FromWire(
-                raw.Get("id"),
-                raw.Get("realm"),
-                raw.Get("method"),
-                raw.Get("intent"),
-                raw.Get("request"),
-                raw.Get("expires"),
-                raw.Get("description"),
-                raw.Get("digest"),
-                raw.Get("opaque"),
-                raw.Get("header"));
+            var v = raw.Values;
+            var challenge = Challenge.FromWire(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
             results.Add(new ChallengeParseResult(challenge, null));
         }
         catch (MppFormatException ex)
@@ -164,40 +162,68 @@ public static class ChallengeParser
         }
     }
 
-    private sealed class RawChallenge(string scheme)
-    {
-        private readonly List<KeyValuePair<string, string>> _params = [];
+    /// <summary>RFC 9110 tchar.</summary>
+    private static readonly System.Buffers.SearchValues<char> TChars =
+        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-        public string Scheme { get; } = scheme;
+    /// <summary>The parameters the core spec defines, in the order <see cref="Challenge.FromWire"/> takes them.</summary>
+    private static readonly string[] KnownParameters = ["id", "realm", "method", "intent", "request", "expires", "description", "digest", "opaque", "header"];
+
+    /// <summary>The index of a known parameter name (case-insensitive), or -1; candidates are narrowed by length first.</summary>
+    private static int KnownIndex(ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < KnownParameters.Length; i++)
+        {
+            var known = KnownParameters[i];
+            if (known.Length == name.Length && (name.SequenceEqual(known) || name.Equals(known, StringComparison.OrdinalIgnoreCase)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed class RawChallenge(bool isPayment)
+    {
+        private List<string>? _unknown;
+
+        public bool IsPayment { get; } = isPayment;
 
         public bool HasToken68 { get; set; }
 
         public string? Duplicate { get; private set; }
 
-        public int Count => _params.Count;
+        public int Count { get; private set; }
 
-        public void Add(string name, string value)
+        public string?[] Values { get; } = new string?[10];
+
+        public void Add(ReadOnlySpan<char> name, string value)
         {
-            if (Get(name) is not null)
+            Count++;
+            var i = KnownIndex(name);
+            if (i >= 0)
             {
-                Duplicate ??= name;
+                if (Values[i] is not null)
+                {
+                    Duplicate ??= KnownParameters[i];
+                    return;
+                }
+
+                Values[i] = value;
                 return;
             }
 
-            _params.Add(new(name, value));
-        }
-
-        public string? Get(string name)
-        {
-            foreach (var p in _params)
+            // Unknown parameters are ignored (core spec § "Optional Parameters"), but a duplicate still invalidates the challenge.
+            var lower = name.ToString().ToLowerInvariant();
+            _unknown ??= [];
+            if (_unknown.Contains(lower))
             {
-                if (p.Key == name)
-                {
-                    return p.Value;
-                }
+                Duplicate ??= lower;
+                return;
             }
 
-            return null;
+            _unknown.Add(lower);
         }
     }
 
@@ -232,20 +258,44 @@ public static class ChallengeParser
             }
         }
 
-        public string ReadToken()
+        public string ReadToken() => ReadTokenSpan().ToString();
+
+        public ReadOnlySpan<char> ReadTokenSpan()
         {
             var start = _i;
-            while (_i < _s.Length && IsTChar(_s[_i]))
-            {
-                _i++;
-            }
-
-            return _s[start.._i];
+            var n = _s.AsSpan(_i).IndexOfAnyExcept(TChars);
+            _i = n < 0 ? _s.Length : _i + n;
+            return _s.AsSpan(start, _i - start);
         }
 
-        public bool TryReadToken68(out string value)
+        /// <summary>Skips a token or quoted-string value without keeping it.</summary>
+        public void SkipValue()
         {
-            value = string.Empty;
+            if (_i < _s.Length && _s[_i] == '"')
+            {
+                _i++;
+                while (_i < _s.Length)
+                {
+                    var c = _s[_i++];
+                    if (c == '\\')
+                    {
+                        _i++;
+                    }
+                    else if (c == '"')
+                    {
+                        return;
+                    }
+                }
+
+                _i = _s.Length;
+                return;
+            }
+
+            _ = ReadTokenSpan();
+        }
+
+        public bool TryReadToken68()
+        {
             var start = _i;
             var j = _i;
             while (j < _s.Length && IsToken68Char(_s[j]))
@@ -274,7 +324,6 @@ public static class ChallengeParser
                 return false; // an auth-param follows (name=value) or garbage
             }
 
-            value = _s[start..j];
             _i = k;
             return true;
         }
@@ -283,8 +332,18 @@ public static class ChallengeParser
         {
             if (_i < _s.Length && _s[_i] == '"')
             {
-                _i++;
-                var sb = new System.Text.StringBuilder();
+                var start = ++_i;
+
+                // Fast path: no escapes, the value is a plain slice.
+                var stop = _s.AsSpan(_i).IndexOfAny('"', '\\');
+                _i = stop < 0 ? _s.Length : _i + stop;
+
+                if (_i < _s.Length && _s[_i] == '"')
+                {
+                    return (_s[start.._i++], true);
+                }
+
+                var sb = new System.Text.StringBuilder(_s, start, _i - start, (_i - start) + 16);
                 while (_i < _s.Length)
                 {
                     var c = _s[_i];
@@ -364,8 +423,6 @@ public static class ChallengeParser
             }
         }
 
-        private static bool IsTChar(char c) =>
-            char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 
         private static bool IsToken68Char(char c) =>
             char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/';

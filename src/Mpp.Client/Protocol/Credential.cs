@@ -53,7 +53,18 @@ public sealed class Credential
     }
 
     /// <summary>The field value: <c>Payment &lt;token&gt;</c>.</summary>
-    public string ToHeaderValue() => "Payment " + Serialize();
+    public string ToHeaderValue()
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteJson(buffer);
+        var json = buffer.WrittenSpan;
+        var length = System.Buffers.Text.Base64Url.GetEncodedLength(json.Length);
+        return string.Create(8 + length, buffer, static (chars, state) =>
+        {
+            "Payment ".AsSpan().CopyTo(chars);
+            System.Buffers.Text.Base64Url.EncodeToChars(state.WrittenSpan, chars[8..]);
+        });
+    }
 
     /// <summary>Writes the credential JSON (members in JCS order) to <paramref name="output"/>.</summary>
     public void WriteJson(IBufferWriter<byte> output)
