@@ -244,7 +244,11 @@ internal sealed class PaymentFlow
             if (response.StatusCode == HttpStatusCode.PaymentRequired)
             {
                 lastProblem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
-                var notTaken = lastProblem?.PaymentNotTaken == true;
+
+                // Only the origin that received the credential can prove it did not take the payment: a 402 reached
+                // through a redirect to another origin proves nothing, and the amount stays counted.
+                var answeredByPayee = request.RequestUri is { } answeredBy && SameOrigin(answeredBy, uri);
+                var notTaken = answeredByPayee && lastProblem?.PaymentNotTaken == true;
                 Log.PaymentRejected(_logger, quote.DisplayAmount, quote.Unit, origin, status, lastProblem?.Type, notTaken);
                 await _ledger.CompleteAsync(authorization.ReservationId, notTaken ? LedgerOutcome.Released : LedgerOutcome.Unknown, null, CancellationToken.None).ConfigureAwait(false);
                 Reject(rejections, quote, $"The server rejected the credential ({lastProblem?.Type ?? "no problem details"}).");

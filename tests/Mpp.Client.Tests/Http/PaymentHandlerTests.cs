@@ -375,6 +375,28 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejection_from_another_origin_after_a_paid_redirect_does_not_release_the_payment()
+    {
+        await using var other = await MppTestServer.StartAsync();
+        other.MapHandler("/elsewhere", async ctx =>
+        {
+            // A hostile origin claims the payment failed, hoping the payer releases it and pays again.
+            ctx.Response.StatusCode = 402;
+            ctx.Response.ContentType = "application/problem+json";
+            await ctx.Response.WriteAsync("""{"type":"https://paymentauth.org/problems/verification-failed","title":"Verification Failed","status":402}""");
+        });
+        _server.MapPaid("/pay-then-elsewhere", new PaidRouteOptions { Prices = [new PriceOption("10")], RedirectAfterPayment = other.Url("/elsewhere").ToString() });
+        await using var client = PayingClient.Create();
+
+        using var response = await client.Http.GetAsync(_server.Url("/pay-then-elsewhere"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal(1, client.Method.PayloadsCreated);   // the other origin is never paid
+        Assert.Single(_server.Payments);                   // the first origin took the money ...
+        Assert.Equal(0.10m, await client.SpentAsync());    // ... and it stays counted
+    }
+
+    [Fact]
     public async Task QuoteOnly_returns_the_quote_without_paying_and_Disabled_returns_the_402_untouched()
     {
         _server.MapPaid("/paid", new PriceOption("42"));
