@@ -5,21 +5,7 @@ namespace Mpp.Client.Testing.Internal;
 /// <summary>URIs and titles of the core spec's problem types (§ "Error Codes").</summary>
 internal static class ProblemTypes
 {
-    public static string Uri(PaymentProblemType type) => PaymentProblem.ProblemBaseUri + type switch
-    {
-        PaymentProblemType.PaymentRequired => "payment-required",
-        PaymentProblemType.PaymentInsufficient => "payment-insufficient",
-        PaymentProblemType.PaymentExpired => "payment-expired",
-        PaymentProblemType.VerificationFailed => "verification-failed",
-        PaymentProblemType.MethodUnsupported => "method-unsupported",
-        PaymentProblemType.MalformedCredential => "malformed-credential",
-        PaymentProblemType.InvalidChallenge => "invalid-challenge",
-        PaymentProblemType.BadRequest => "bad-request",
-        PaymentProblemType.InvalidPayload => "invalid-payload",
-        PaymentProblemType.InternalPaymentError => "internal-payment-error",
-        PaymentProblemType.PaymentActionRequired => "payment-action-required",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a core problem type."),
-    };
+    public static string Uri(PaymentProblemType type) => PaymentProblem.TypeUri(type);
 
     public static string Title(PaymentProblemType type) => type switch
     {

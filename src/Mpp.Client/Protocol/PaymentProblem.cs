@@ -48,6 +48,21 @@ public sealed class PaymentProblem
     public bool PaymentNotTaken => Kind is PaymentProblemType.VerificationFailed or PaymentProblemType.InvalidChallenge
         or PaymentProblemType.MalformedCredential or PaymentProblemType.PaymentExpired or PaymentProblemType.InvalidPayload;
 
+    private static readonly (PaymentProblemType Kind, string Slug)[] Slugs =
+    [
+        (PaymentProblemType.PaymentRequired, "payment-required"),
+        (PaymentProblemType.PaymentInsufficient, "payment-insufficient"),
+        (PaymentProblemType.PaymentExpired, "payment-expired"),
+        (PaymentProblemType.VerificationFailed, "verification-failed"),
+        (PaymentProblemType.MethodUnsupported, "method-unsupported"),
+        (PaymentProblemType.MalformedCredential, "malformed-credential"),
+        (PaymentProblemType.InvalidChallenge, "invalid-challenge"),
+        (PaymentProblemType.BadRequest, "bad-request"),
+        (PaymentProblemType.InvalidPayload, "invalid-payload"),
+        (PaymentProblemType.InternalPaymentError, "internal-payment-error"),
+        (PaymentProblemType.PaymentActionRequired, "payment-action-required"),
+    ];
+
     /// <summary>Maps a problem type URI to <see cref="PaymentProblemType"/>; only the spec's base URI is recognized.</summary>
     public static PaymentProblemType Classify(string? type)
     {
@@ -56,21 +71,31 @@ public sealed class PaymentProblem
             return PaymentProblemType.Unknown;
         }
 
-        return type.AsSpan(ProblemBaseUri.Length) switch
+        var slug = type.AsSpan(ProblemBaseUri.Length);
+        foreach (var (kind, s) in Slugs)
         {
-            "payment-required" => PaymentProblemType.PaymentRequired,
-            "payment-insufficient" => PaymentProblemType.PaymentInsufficient,
-            "payment-expired" => PaymentProblemType.PaymentExpired,
-            "verification-failed" => PaymentProblemType.VerificationFailed,
-            "method-unsupported" => PaymentProblemType.MethodUnsupported,
-            "malformed-credential" => PaymentProblemType.MalformedCredential,
-            "invalid-challenge" => PaymentProblemType.InvalidChallenge,
-            "bad-request" => PaymentProblemType.BadRequest,
-            "invalid-payload" => PaymentProblemType.InvalidPayload,
-            "internal-payment-error" => PaymentProblemType.InternalPaymentError,
-            "payment-action-required" => PaymentProblemType.PaymentActionRequired,
-            _ => PaymentProblemType.Unknown,
-        };
+            if (slug.SequenceEqual(s))
+            {
+                return kind;
+            }
+        }
+
+        return PaymentProblemType.Unknown;
+    }
+
+    /// <summary>The type URI of a core problem type, e.g. <c>https://paymentauth.org/problems/verification-failed</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is <see cref="PaymentProblemType.Unknown"/>.</exception>
+    public static string TypeUri(PaymentProblemType kind)
+    {
+        foreach (var (k, slug) in Slugs)
+        {
+            if (k == kind)
+            {
+                return ProblemBaseUri + slug;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a core problem type.");
     }
 
     /// <summary>Parses a problem details body; returns <see langword="null"/> when it is not a JSON object.</summary>
