@@ -27,6 +27,12 @@ public sealed class MppTestServerOptions
     /// <summary>How long a challenge stays payable (its <c>expires</c> is issue time plus this). Default 5 minutes.</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many requests <see cref="MppTestServer.Requests"/> keeps (the oldest are dropped), so that long runs such as
+    /// benchmarks do not grow without bound. Default 10,000.
+    /// </summary>
+    public int MaxRecordedRequests { get; set; } = 10_000;
+
     /// <summary>The token the built-in <c>test</c> method accepts in <c>{"token": "..."}</c>. Default <see cref="DefaultTestToken"/>.</summary>
     public string TestToken { get; set; } = DefaultTestToken;
 
@@ -47,6 +53,7 @@ public sealed class MppTestServerOptions
         ArgumentNullException.ThrowIfNull(Realm, nameof(Realm));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentException.ThrowIfNullOrEmpty(TestToken, nameof(TestToken));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRecordedRequests);
         if (ChallengeLifetime <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ChallengeLifetime), ChallengeLifetime, "The challenge lifetime must be positive.");

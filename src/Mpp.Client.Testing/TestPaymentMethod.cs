@@ -42,6 +42,9 @@ public sealed class TestPaymentMethod : IPaymentMethod
     /// <summary>The quotes it was asked to pay, in order (a snapshot).</summary>
     public IReadOnlyList<PaymentQuote> Quotes => [.. _quotes];
 
+    /// <summary>How many of the latest quotes <see cref="Quotes"/> keeps (default 1,000), so long runs do not grow without bound.</summary>
+    public int MaxQuotes { get; init; } = 1_000;
+
     /// <summary>
     /// Runs before each payload is created, e.g. to delay (to widen a race) or to throw (to simulate a wallet failure);
     /// a throw means no payload was created and nothing is counted.
@@ -59,6 +62,9 @@ public sealed class TestPaymentMethod : IPaymentMethod
         }
 
         _quotes.Enqueue(quote);
+        while (_quotes.Count > MaxQuotes && _quotes.TryDequeue(out _))
+        {
+        }
         Interlocked.Increment(ref _payloadsCreated);
         return new PaymentPayload(_payload, _source);
     }

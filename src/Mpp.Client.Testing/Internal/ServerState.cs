@@ -22,6 +22,7 @@ internal sealed class ServerState
         TimeProvider = options.TimeProvider;
         ChallengeLifetime = options.ChallengeLifetime;
         TestToken = options.TestToken;
+        MaxRecordedRequests = options.MaxRecordedRequests;
         Verifiers = new Dictionary<string, Func<Credential, PaymentVerificationResult>>(options.Verifiers, StringComparer.Ordinal);
     }
 
@@ -47,7 +48,15 @@ internal sealed class ServerState
 
     public IReadOnlyDictionary<PaymentProblemType, int> Rejections => new Dictionary<PaymentProblemType, int>(_rejections);
 
-    public void Record(RecordedRequest request) => _requests.Enqueue(request);
+    public int MaxRecordedRequests { get; }
+
+    public void Record(RecordedRequest request)
+    {
+        _requests.Enqueue(request);
+        while (_requests.Count > MaxRecordedRequests && _requests.TryDequeue(out _))
+        {
+        }
+    }
 
     public void CountChallenges(int count) => Interlocked.Add(ref _challengesIssued, count);
 
