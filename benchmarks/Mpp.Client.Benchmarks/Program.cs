@@ -17,6 +17,7 @@ if (args.Contains("--mppx-compare"))
 Type[] all =
 [
     typeof(FreeRequestBenchmarks),
+    typeof(FreePipelineBenchmarks),
     typeof(PaidChargeBenchmarks),
     typeof(CodecBenchmarks),
     typeof(LedgerBenchmarks),
