@@ -22,6 +22,8 @@ public sealed class PaymentQuote
         RequestUri = requestUri;
         Asset = asset;
         DisplayAmount = displayAmount;
+        Origin = requestUri.GetLeftPart(UriPartial.Authority);
+        Host = requestUri.IdnHost.ToLowerInvariant();
         ExpiresAt = (challenge.ExpiresAt, terms.ExpiresAt) switch
         {
             ({ } a, { } b) => a < b ? a : b,
@@ -41,10 +43,10 @@ public sealed class PaymentQuote
     public Uri RequestUri { get; }
 
     /// <summary>The origin (scheme, host, port) that issued the challenge.</summary>
-    public string Origin => RequestUri.GetLeftPart(UriPartial.Authority);
+    public string Origin { get; }
 
     /// <summary>The host that issued the challenge, lowercase.</summary>
-    public string Host => RequestUri.IdnHost.ToLowerInvariant();
+    public string Host { get; }
 
     /// <summary>The payment method identifier.</summary>
     public string Method => Challenge.Method;

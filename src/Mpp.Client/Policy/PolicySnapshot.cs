@@ -153,32 +153,92 @@ internal sealed class PolicySnapshot
         return s;
     }
 
-    public bool MethodAllowed(string method, string intent) =>
-        _allowedMethods.Count == 0 || _allowedMethods.Any(p => p.Q > 0 && p.Matches(method, intent));
+    public bool MethodAllowed(string method, string intent)
+    {
+        if (_allowedMethods.Count == 0)
+        {
+            return true;
+        }
 
-    public IEnumerable<(string Name, decimal Cap)> PerRequestCaps(string host, string unit)
+        foreach (var p in _allowedMethods)
+        {
+            if (p.Q > 0 && p.Matches(method, intent))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool HostAllowed(string host)
+    {
+        if (AllowedHosts.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var pattern in AllowedHosts)
+        {
+            if (HostPattern.Matches(pattern, host))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first per-request cap (global, then host) that <paramref name="amount"/> exceeds, if any.</summary>
+    public (string Name, decimal Cap)? ExceededPerRequestCap(string host, string unit, decimal amount)
     {
         foreach (var (name, u, cap) in _globalPerRequest)
         {
-            if (u == unit)
+            if (u == unit && amount > cap)
             {
-                yield return (name, cap);
+                return (name, cap);
             }
         }
 
         foreach (var (pattern, name, u, cap) in _hostPerRequest)
         {
-            if (u == unit && HostPattern.Matches(pattern, host))
+            if (u == unit && amount > cap && HostPattern.Matches(pattern, host))
             {
-                yield return (name, cap);
+                return (name, cap);
             }
         }
+
+        return null;
     }
 
-    public bool HasCap(string host, string unit) =>
-        _globalPerRequest.Any(c => c.Unit == unit) || _globalLimits.Any(l => l.Unit == unit)
-        || _hostPerRequest.Any(c => c.Unit == unit && HostPattern.Matches(c.Pattern, host))
-        || LimitsFor(host).Any(l => l.Unit == unit);
+    public bool HasCap(string host, string unit)
+    {
+        foreach (var c in _globalPerRequest)
+        {
+            if (c.Unit == unit)
+            {
+                return true;
+            }
+        }
+
+        foreach (var c in _hostPerRequest)
+        {
+            if (c.Unit == unit && HostPattern.Matches(c.Pattern, host))
+            {
+                return true;
+            }
+        }
+
+        foreach (var l in LimitsFor(host))
+        {
+            if (l.Unit == unit)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public IReadOnlyList<SpendingLimit> LimitsFor(string host) =>
         _limitsByHost.GetOrAdd(host, static (h, self) =>

@@ -65,7 +65,7 @@ public sealed class SpendingPolicy
         }
 
         var host = requestUri.IdnHost.ToLowerInvariant();
-        if (s.AllowedHosts.Count > 0 && !s.AllowedHosts.Any(p => HostPattern.Matches(p, host)))
+        if (!s.HostAllowed(host))
         {
             refusal = $"Host {host} is not in AllowedHosts.";
             return null;
@@ -95,13 +95,10 @@ public sealed class SpendingPolicy
             return null;
         }
 
-        foreach (var cap in s.PerRequestCaps(host, asset.Unit))
+        if (s.ExceededPerRequestCap(host, asset.Unit, display) is { } exceeded)
         {
-            if (display > cap.Cap)
-            {
-                refusal = $"{display} {asset.Unit} exceeds the {cap.Name} cap of {cap.Cap} {asset.Unit}.";
-                return null;
-            }
+            refusal = $"{display} {asset.Unit} exceeds the {exceeded.Name} cap of {exceeded.Cap} {asset.Unit}.";
+            return null;
         }
 
         if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit))

@@ -76,7 +76,7 @@ public sealed class PaymentReceipt
             }
 
             string? status = null, method = null, timestamp = null, reference = null, externalId = null;
-            var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            Dictionary<string, JsonElement>? extra = null;
             foreach (var p in root.EnumerateObject())
             {
                 switch (p.Name)
@@ -86,7 +86,7 @@ public sealed class PaymentReceipt
                     case "timestamp": timestamp = RequireString(p); break;
                     case "reference": reference = RequireString(p); break;
                     case "externalId": externalId = RequireString(p); break;
-                    default: extra[p.Name] = p.Value.Clone(); break;
+                    default: (extra ??= new(StringComparer.Ordinal))[p.Name] = p.Value.Clone(); break;
                 }
             }
 
@@ -110,7 +110,7 @@ public sealed class PaymentReceipt
                 throw Invalid("The receipt timestamp is not an RFC 3339 date-time.");
             }
 
-            return new PaymentReceipt(status, method, timestamp, reference, externalId, extra.Count == 0 ? null : extra);
+            return new PaymentReceipt(status, method, timestamp, reference, externalId, extra);
         }
     }
 
