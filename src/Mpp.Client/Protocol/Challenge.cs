@@ -12,6 +12,9 @@ public sealed class Challenge
     /// <summary>The only value the core spec allows for <see cref="Header"/>.</summary>
     public const string PaymentAuthorizationHeader = "Payment-Authorization";
 
+    private readonly byte[]? _requestJson;
+    private JsonHolder? _request;
+
     private Challenge(string id, string realm, string method, string intent, string encodedRequest, JsonElement request)
     {
         Id = id;
@@ -19,7 +22,17 @@ public sealed class Challenge
         Method = method;
         Intent = intent;
         EncodedRequest = encodedRequest;
-        Request = request;
+        _request = new JsonHolder(request);
+    }
+
+    private Challenge(string id, string realm, string method, string intent, string encodedRequest, byte[] requestJson)
+    {
+        Id = id;
+        Realm = realm;
+        Method = method;
+        Intent = intent;
+        EncodedRequest = encodedRequest;
+        _requestJson = requestJson; // already checked by JsonShape: one object, no duplicate members
     }
 
     /// <summary>The challenge identifier, bound by the server to the other parameters.</summary>
@@ -37,8 +50,21 @@ public sealed class Challenge
     /// <summary>The <c>request</c> parameter exactly as on the wire (base64url of JCS JSON).</summary>
     public string EncodedRequest { get; }
 
-    /// <summary>The decoded <c>request</c> JSON object.</summary>
-    public JsonElement Request { get; }
+    /// <summary>The decoded <c>request</c> JSON object (built on first use; parsing already checked its shape).</summary>
+    public JsonElement Request
+    {
+        get
+        {
+            var holder = Volatile.Read(ref _request);
+            if (holder is null)
+            {
+                holder = new JsonHolder(JsonElement.Parse(_requestJson));
+                Volatile.Write(ref _request, holder);
+            }
+
+            return holder.Element;
+        }
+    }
 
     /// <summary>The <c>expires</c> parameter as received, if any.</summary>
     public string? Expires { get; private init; }
@@ -151,7 +177,7 @@ public sealed class Challenge
             throw Invalid("Missing request parameter.");
         }
 
-        var requestJson = DecodeJsonObject(request, "request");
+        var requestJson = DecodeCheckedObject(request, "request");
         DateTimeOffset? expiresAt = null;
         if (expires is not null)
         {
@@ -244,6 +270,17 @@ public sealed class Challenge
         return true;
     }
 
+    /// <summary>Decodes base64url JSON and checks it is one object without duplicate members; the document is not built.</summary>
+    internal static byte[] DecodeCheckedObject(string encoded, string what)
+    {
+        if (!Base64Url.TryDecode(encoded, out var bytes))
+        {
+            throw Invalid($"The {what} parameter is not valid base64url.");
+        }
+
+        return JsonShape.CheckObject(bytes) is { } problem ? throw Invalid($"The {what} parameter {problem}.") : bytes;
+    }
+
     internal static JsonElement DecodeJsonObject(string encoded, string what)
     {
         // Decoded into a stack or pooled buffer: JsonElement.Parse keeps its own copy.
@@ -307,4 +344,9 @@ public sealed class Challenge
     }
 
     private static MppFormatException Invalid(string message) => new(MppErrorCode.InvalidChallenge, message);
+
+    private sealed class JsonHolder(JsonElement element)
+    {
+        public JsonElement Element { get; } = element;
+    }
 }

@@ -162,9 +162,19 @@ public static class ChallengeParser
         }
     }
 
-    /// <summary>RFC 9110 tchar.</summary>
-    private static readonly System.Buffers.SearchValues<char> TChars =
-        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    /// <summary>RFC 9110 tchar, indexed by ASCII code.</summary>
+    private static readonly bool[] TCharTable = BuildTCharTable();
+
+    private static bool[] BuildTCharTable()
+    {
+        var table = new bool[128];
+        foreach (var c in "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        {
+            table[c] = true;
+        }
+
+        return table;
+    }
 
     /// <summary>The parameters the core spec defines, in the order <see cref="Challenge.FromWire"/> takes them.</summary>
     private static readonly string[] KnownParameters = ["id", "realm", "method", "intent", "request", "expires", "description", "digest", "opaque", "header"];
@@ -172,10 +182,18 @@ public static class ChallengeParser
     /// <summary>The index of a known parameter name (case-insensitive), or -1; candidates are narrowed by length first.</summary>
     private static int KnownIndex(ReadOnlySpan<char> name)
     {
+        // Exact (lowercase) names are the norm; the case-insensitive comparison runs only when none matches exactly.
         for (var i = 0; i < KnownParameters.Length; i++)
         {
-            var known = KnownParameters[i];
-            if (known.Length == name.Length && (name.SequenceEqual(known) || name.Equals(known, StringComparison.OrdinalIgnoreCase)))
+            if (name.SequenceEqual(KnownParameters[i]))
+            {
+                return i;
+            }
+        }
+
+        for (var i = 0; i < KnownParameters.Length; i++)
+        {
+            if (name.Length == KnownParameters[i].Length && name.Equals(KnownParameters[i], StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
@@ -244,28 +262,43 @@ public static class ChallengeParser
 
         public void SkipWhitespace()
         {
-            while (_i < _s.Length && _s[_i] is ' ' or '\t')
+            var s = _s;
+            var i = _i;
+            while ((uint)i < (uint)s.Length && s[i] is ' ' or '\t')
             {
-                _i++;
+                i++;
             }
+
+            _i = i;
         }
 
         public void SkipSeparators()
         {
-            while (_i < _s.Length && _s[_i] is ' ' or '\t' or ',')
+            var s = _s;
+            var i = _i;
+            while ((uint)i < (uint)s.Length && s[i] is ' ' or '\t' or ',')
             {
-                _i++;
+                i++;
             }
+
+            _i = i;
         }
 
         public string ReadToken() => ReadTokenSpan().ToString();
 
         public ReadOnlySpan<char> ReadTokenSpan()
         {
+            // Tokens are short: a table lookup in locals (not fields of this ref struct, which the JIT keeps in memory).
+            var s = _s;
             var start = _i;
-            var n = _s.AsSpan(_i).IndexOfAnyExcept(TChars);
-            _i = n < 0 ? _s.Length : _i + n;
-            return _s.AsSpan(start, _i - start);
+            var i = start;
+            while ((uint)i < (uint)s.Length && s[i] < 128 && TCharTable[s[i]])
+            {
+                i++;
+            }
+
+            _i = i;
+            return s.AsSpan(start, i - start);
         }
 
         /// <summary>Skips a token or quoted-string value without keeping it.</summary>
@@ -273,22 +306,30 @@ public static class ChallengeParser
         {
             if (_i < _s.Length && _s[_i] == '"')
             {
-                _i++;
-                while (_i < _s.Length)
+                var i = _i + 1;
+                while (true)
                 {
-                    var c = _s[_i++];
-                    if (c == '\\')
+                    var stop = _s.AsSpan(i).IndexOfAny('"', '\\');
+                    if (stop < 0)
                     {
-                        _i++;
+                        _i = _s.Length;
+                        return;
                     }
-                    else if (c == '"')
+
+                    i += stop;
+                    if (_s[i] == '"')
                     {
+                        _i = i + 1;
+                        return;
+                    }
+
+                    i += 2; // an escaped character
+                    if (i >= _s.Length)
+                    {
+                        _i = _s.Length;
                         return;
                     }
                 }
-
-                _i = _s.Length;
-                return;
             }
 
             _ = ReadTokenSpan();
