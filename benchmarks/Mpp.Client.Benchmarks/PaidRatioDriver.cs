@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using Mpp.Client.Http;
+using Mpp.Client.Testing;
+
+namespace Mpp.Client.Benchmarks;
+
+/// <summary>
+/// <c>--paid-ratio [rounds] [n]</c>: the paid/unpaid ratio measured interleaved. Each round times n unpaid requests (the
+/// 402, <see cref="PaymentMode.Disabled"/>) and then n paid requests to the same route of <see cref="MppTestServer"/>; the
+/// report is the median of the per-round ratios. Interleaving puts baseline and paid run side by side in time, so machine
+/// drift (two cores shared by client, server and the OS) hits both, which a BenchmarkDotNet run of one benchmark after the
+/// other cannot do.
+/// </summary>
+internal static class PaidRatioDriver
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var numbers = args.SkipWhile(a => a != "--paid-ratio").Skip(1).Select(a => int.TryParse(a, out var v) ? v : 0).Where(v => v > 0).ToArray();
+        var rounds = numbers.Length > 0 ? numbers[0] : 15;
+        var n = numbers.Length > 1 ? numbers[1] : 1000;
+        await using var server = await MppTestServer.StartAsync();
+        server.MapPaid("/paid", new PriceOption("1"));
+        var url = server.Url("/paid");
+        await using var clients = Clients.Uncapped();
+        var http = clients.Paying;
+
+        async Task Unpaid()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url).SetPaymentMode(PaymentMode.Disabled);
+            using var response = await http.SendAsync(request);
+            _ = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.PaymentRequired)
+            {
+                throw new InvalidOperationException($"unpaid: {response.StatusCode}");
+            }
+        }
+
+        async Task Paid()
+        {
+            using var response = await http.GetAsync(url);
+            _ = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.OK || response.GetPaymentReceipt() is null)
+            {
+                throw new InvalidOperationException($"paid: {response.StatusCode}");
+            }
+        }
+
+        static async Task<double> TimeAsync(Func<Task> op, int count)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                await op();
+            }
+
+            return sw.Elapsed.TotalMicroseconds / count;
+        }
+
+        await TimeAsync(Unpaid, n);
+        await TimeAsync(Paid, n); // warm-up
+        var unpaid = new List<double>();
+        var paid = new List<double>();
+        var ratios = new List<double>();
+        for (var r = 0; r < rounds; r++)
+        {
+            var u = await TimeAsync(Unpaid, n);
+            var p = await TimeAsync(Paid, n);
+            unpaid.Add(u);
+            paid.Add(p);
+            ratios.Add(p / u);
+        }
+
+        static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        Console.WriteLine($"| median ratio | paid median | unpaid median | ratio min–max | rounds × n |");
+        Console.WriteLine($"|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| **{Median(ratios):F2}×** | {Median(paid):F1} µs | {Median(unpaid):F1} µs | {ratios.Min():F2}–{ratios.Max():F2} | {rounds} × {n} |");
+        return 0;
+    }
+}
