@@ -77,18 +77,11 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
     }
 
     /// <inheritdoc />
-    public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_open.TryGetValue(reservationId, out var entry))
-            {
-                entry.Sent = true;
-            }
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    /// <remarks>
+    /// Reserved and sent amounts count alike here, and only <see cref="CompleteAsync"/> can uncount one, so there is
+    /// nothing to record in memory; a durable store records the transition for audit and crash recovery.
+    /// </remarks>
+    public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken)
@@ -161,8 +154,6 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
     private sealed class Entry(decimal amount)
     {
         public decimal Amount { get; } = amount;
-
-        public bool Sent { get; set; }
 
         public List<(Series Series, Bucket Bucket)> Buckets { get; } = new(3);
     }
