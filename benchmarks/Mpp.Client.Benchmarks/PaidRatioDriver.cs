@@ -14,14 +14,35 @@ namespace Mpp.Client.Benchmarks;
 /// </summary>
 internal static class PaidRatioDriver
 {
+    /// <summary>The route every paid benchmark uses: <c>/paid</c> at 0.01 usd.</summary>
+    public static async Task<MppTestServer> StartServerAsync()
+    {
+        var server = await MppTestServer.StartAsync(new MppTestServerOptions { MaxRecordedRequests = 100 });
+        server.MapPaid("/paid", new PriceOption("1"));
+        return server;
+    }
+
+    /// <summary>
+    /// <c>--serve</c>: runs the benchmark server alone and prints <c>LISTENING &lt;url&gt;</c>, until stdin closes, so that
+    /// it can run in its own process on its own core (<c>taskset</c>) while <c>--paid-ratio --url</c> measures the client.
+    /// </summary>
+    public static async Task<int> ServeAsync()
+    {
+        await using var server = await StartServerAsync();
+        Console.WriteLine($"LISTENING {server.BaseAddress}");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var numbers = args.SkipWhile(a => a != "--paid-ratio").Skip(1).Select(a => int.TryParse(a, out var v) ? v : 0).Where(v => v > 0).ToArray();
+        var numbers = args.SkipWhile(a => a != "--paid-ratio").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))
+            .Select(a => int.TryParse(a, out var v) ? v : 0).Where(v => v > 0).ToArray();
         var rounds = numbers.Length > 0 ? numbers[0] : 15;
         var n = numbers.Length > 1 ? numbers[1] : 1000;
-        await using var server = await MppTestServer.StartAsync();
-        server.MapPaid("/paid", new PriceOption("1"));
-        var url = server.Url("/paid");
+        var external = args.SkipWhile(a => a != "--url").Skip(1).FirstOrDefault();
+        await using var server = external is null ? await StartServerAsync() : null;
+        var url = external is null ? server!.Url("/paid") : new Uri(new Uri(external), "/paid");
         await using var clients = Clients.Uncapped();
         var http = clients.Paying;
 

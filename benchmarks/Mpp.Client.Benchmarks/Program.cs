@@ -9,6 +9,11 @@ using Mpp.Client.Benchmarks;
 //   --short          every benchmark in process, 3 warm-up + 7 measured 400 ms iterations (under 3 minutes on 2 cores)
 //   --mppx-compare   --url http://127.0.0.1:PORT [--n 200] [--concurrency 1] [--warmup 20]: the .NET side of compare-mppx.sh
 //   anything else    passed to BenchmarkSwitcher (e.g. --filter '*Codec*' --job short)
+if (args.Contains("--serve"))
+{
+    return await PaidRatioDriver.ServeAsync();
+}
+
 if (args.Contains("--paid-ratio"))
 {
     return await PaidRatioDriver.RunAsync(args);
