@@ -49,7 +49,12 @@ public sealed class PaymentHandler : DelegatingHandler
         }
 
         request.Options.Set(MppRequestOptions.Handled, true);
-        return await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), cancellationToken).ConfigureAwait(false);
+        var final = await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), cancellationToken).ConfigureAwait(false);
+
+        // The outcome travels in the request's options; a primary handler that does not link the response to its
+        // request (custom or mocked handlers) would otherwise hide it from GetPaymentOutcome().
+        final.RequestMessage ??= request;
+        return final;
     }
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, Policy.MppOptions options, CancellationToken cancellationToken)

@@ -144,6 +144,33 @@ public sealed class HostileServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_outcome_is_readable_even_when_the_primary_handler_does_not_link_responses_to_requests()
+    {
+        var challenge = Challenge("""{"amount":"10","currency":"usd"}""");
+        await using var client = PayingClient.Create(services: s => s.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => new UnlinkedHandler(challenge))));
+
+        using var response = await client.Http.GetAsync(new Uri("https://api.example.com/paid"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(PaymentStatus.Paid, response.GetPaymentOutcome()?.Status);
+    }
+
+    private sealed class UnlinkedHandler(string challenge) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Headers.Authorization is null)
+            {
+                var r = new HttpResponseMessage(HttpStatusCode.PaymentRequired);
+                r.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge);
+                return Task.FromResult(r);
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)); // RequestMessage left null on purpose
+        }
+    }
+
+    [Fact]
     public async Task A_configuration_reload_changes_the_budget_live()
     {
         _server.MapPaid("/paid", new PriceOption("10"));
