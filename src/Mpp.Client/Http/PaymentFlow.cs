@@ -453,7 +453,14 @@ internal sealed class PaymentFlow
         {
             try
             {
-                return PaymentReceipt.Parse(value);
+                var receipt = PaymentReceipt.Parse(value);
+                if (!string.Equals(receipt.Status, "success", StringComparison.Ordinal))
+                {
+                    // Core spec § "Receipt Status Semantics": receipts are only issued on success; keep it, but say so.
+                    Log.InvalidReceipt(_logger, origin, $"status '{receipt.Status}' on a {(int)response.StatusCode} response");
+                }
+
+                return receipt;
             }
             catch (MppFormatException ex)
             {

@@ -240,20 +240,35 @@ internal sealed class PolicySnapshot
         return false;
     }
 
-    public IReadOnlyList<SpendingLimit> LimitsFor(string host) =>
-        _limitsByHost.GetOrAdd(host, static (h, self) =>
+    public IReadOnlyList<SpendingLimit> LimitsFor(string host)
+    {
+        if (_hostLimits.Count == 0)
         {
-            var list = new List<SpendingLimit>(self._globalLimits);
-            foreach (var (pattern, limits) in self._hostLimits)
-            {
-                if (HostPattern.Matches(pattern, h))
-                {
-                    list.AddRange(limits);
-                }
-            }
+            return _globalLimits;
+        }
 
-            return list;
-        }, this);
+        if (_limitsByHost.TryGetValue(host, out var cached))
+        {
+            return cached;
+        }
+
+        var list = new List<SpendingLimit>(_globalLimits);
+        foreach (var (pattern, limits) in _hostLimits)
+        {
+            if (HostPattern.Matches(pattern, host))
+            {
+                list.AddRange(limits);
+            }
+        }
+
+        // Bounded: an agent that talks to very many hosts recomputes instead of growing the cache.
+        if (_limitsByHost.Count < 1024)
+        {
+            _limitsByHost.TryAdd(host, list);
+        }
+
+        return list;
+    }
 
     private void CompileBudget(BudgetOptions budget, string prefix, string? host, List<string> errors)
     {
