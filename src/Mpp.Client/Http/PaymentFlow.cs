@@ -196,7 +196,8 @@ internal sealed class PaymentFlow
                     $"The {quote.Method} payment method failed to create a credential: {ex.GetType().Name}.", null, ex);
             }
 
-            await NotifyAsync(static (o, q, ct) => o.OnCredentialCreatedAsync(q, ct), quote, cancellationToken).ConfigureAwait(false);
+            // Not cancellable: between here and the send, a cancelled observer must not strand the reservation.
+            await NotifyAsync(static (o, q, ct) => o.OnCredentialCreatedAsync(q, ct), quote, CancellationToken.None).ConfigureAwait(false);
             SetCredential(request, quote.Challenge.CredentialHeaderName!, headerValue);
             if (RequiresIdempotencyKey(request.Method) && !request.Headers.Contains("Idempotency-Key"))
             {
