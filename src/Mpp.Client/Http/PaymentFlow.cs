@@ -545,7 +545,7 @@ internal sealed class PaymentFlow
             {
                 await call(observer, state, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Log.ObserverFailed(_logger, observer.GetType().Name, ex);
             }

@@ -171,6 +171,29 @@ public sealed class HostileServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_throwing_observer_neither_stops_the_payment_nor_double_pays()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        await using var client = PayingClient.Create(build: b => b.AddObserver(new ThrowingObserver()));
+
+        using var response = await client.Http.GetAsync(_server.Url("/paid"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, client.Method.PayloadsCreated);
+        Assert.Equal(0.10m, await client.SpentAsync());
+        Assert.Contains(client.Logs.GetSnapshot(), r => r.Message.Contains("observer", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private sealed class ThrowingObserver : IPaymentObserver
+    {
+        public ValueTask OnChallengeReceivedAsync(Uri requestUri, IReadOnlyList<Challenge> challenges, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+
+        public ValueTask OnCredentialCreatedAsync(PaymentQuote quote, CancellationToken cancellationToken) => throw new OperationCanceledException();
+
+        public ValueTask OnPaymentSucceededAsync(PaymentQuote quote, PaymentReceipt? receipt, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+    }
+
+    [Fact]
     public async Task A_configuration_reload_changes_the_budget_live()
     {
         _server.MapPaid("/paid", new PriceOption("10"));
