@@ -312,6 +312,46 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_paid_attempt_that_times_out_is_resent_with_the_same_credential()
+    {
+        var challenge = $"Payment id=\"slow-1\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"";
+        var credentials = new List<string>();
+        _server.MapHandler("/slow", async ctx =>
+        {
+            var auth = ctx.Request.Headers.Authorization.ToString();
+            if (auth.Length == 0)
+            {
+                ctx.Response.StatusCode = 402;
+                ctx.Response.Headers.WWWAuthenticate = challenge;
+                return;
+            }
+
+            int attempt;
+            lock (credentials)
+            {
+                credentials.Add(auth);
+                attempt = credentials.Count;
+            }
+
+            if (attempt == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            await ctx.Response.WriteAsync("ok");
+        });
+        await using var client = PayingClient.Create(o => o.Retry.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+
+        using var response = await client.Http.GetAsync(_server.Url("/slow"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, credentials.Count);
+        Assert.Equal(credentials[0], credentials[1]);
+        Assert.Equal(1, client.Method.PayloadsCreated);
+    }
+
+    [Fact]
     public async Task The_caller_idempotency_key_is_kept_and_get_requests_get_none()
     {
         _server.MapPaid("/paid", new PaidRouteOptions { Prices = [new PriceOption("10")], HttpMethods = ["GET", "POST"] });
