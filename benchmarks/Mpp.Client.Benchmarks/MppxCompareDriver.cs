@@ -63,8 +63,18 @@ internal static class MppxCompareDriver
             await Run(FreeOnce(clients.Bare), warmup, concurrency);
 
             var paidMs = await Run(PaidOnce, n, concurrency);
-            var freeMppMs = await Run(FreeOnce(clients.Paying), n, concurrency);
-            var freeBareMs = await Run(FreeOnce(clients.Bare), n, concurrency);
+
+            // Free requests: 10 interleaved rounds (bare, then payment-enabled), so drift hits both sides alike.
+            const int rounds = 10;
+            var perRound = Math.Max(1, n / rounds);
+            double freeMppMs = 0, freeBareMs = 0;
+            for (var r = 0; r < rounds; r++)
+            {
+                freeBareMs += await Run(FreeOnce(clients.Bare), perRound, concurrency);
+                freeMppMs += await Run(FreeOnce(clients.Paying), perRound, concurrency);
+            }
+
+            var freeN = perRound * rounds;
 
             // Same keys as client-bench.mjs ("free_mppx_rps" = free requests through the payment-enabled client).
             var line = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -72,8 +82,8 @@ internal static class MppxCompareDriver
                 ["client"] = "Mpp.Client",
                 ["paid_rps"] = Rps(n, paidMs),
                 ["paid_ms_total"] = Math.Round(paidMs, 2),
-                ["free_mppx_rps"] = Rps(n, freeMppMs),
-                ["free_bare_rps"] = Rps(n, freeBareMs),
+                ["free_mppx_rps"] = Rps(freeN, freeMppMs),
+                ["free_bare_rps"] = Rps(freeN, freeBareMs),
                 ["n"] = n,
                 ["concurrency"] = concurrency,
             });

@@ -88,16 +88,24 @@ try {
   await run(freeOnce(bareFetch), warmup, concurrency)
 
   const paidMs = await run(paidOnce, n, concurrency)
-  const freeMppxMs = await run(freeOnce(mppx.fetch), n, concurrency)
-  const freeBareMs = await run(freeOnce(bareFetch), n, concurrency)
+  // Free requests: 10 interleaved rounds (bare, then payment-enabled), so drift hits both sides alike.
+  const rounds = 10
+  const perRound = Math.max(1, Math.floor(n / rounds))
+  let freeMppxMs = 0
+  let freeBareMs = 0
+  for (let r = 0; r < rounds; r++) {
+    freeBareMs += await run(freeOnce(bareFetch), perRound, concurrency)
+    freeMppxMs += await run(freeOnce(mppx.fetch), perRound, concurrency)
+  }
+  const freeN = perRound * rounds
 
   process.stdout.write(
     `${JSON.stringify({
       client: 'mppx',
       paid_rps: rps(n, paidMs),
       paid_ms_total: round(paidMs),
-      free_mppx_rps: rps(n, freeMppxMs),
-      free_bare_rps: rps(n, freeBareMs),
+      free_mppx_rps: rps(freeN, freeMppxMs),
+      free_bare_rps: rps(freeN, freeBareMs),
       n,
       concurrency,
     })}\n`,
