@@ -194,24 +194,9 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_reset_after_the_credential_resends_the_same_credential()
     {
-        var challenge = $"Payment id=\"reset-1\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"";
-        var credentials = new List<string>();
-        _server.MapHandler("/reset", async ctx =>
+        var credentials = MapHandRolledPaidRoute("/reset", async (ctx, attempt) =>
         {
-            var auth = ctx.Request.Headers.Authorization.ToString();
-            if (auth.Length == 0)
-            {
-                ctx.Response.StatusCode = 402;
-                ctx.Response.Headers.WWWAuthenticate = challenge;
-                return;
-            }
-
-            lock (credentials)
-            {
-                credentials.Add(auth);
-            }
-
-            if (credentials.Count == 1)
+            if (attempt == 1)
             {
                 ctx.Abort(); // connection reset mid-request
                 return;
@@ -314,25 +299,8 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_paid_attempt_that_times_out_is_resent_with_the_same_credential()
     {
-        var challenge = $"Payment id=\"slow-1\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"";
-        var credentials = new List<string>();
-        _server.MapHandler("/slow", async ctx =>
+        var credentials = MapHandRolledPaidRoute("/slow", async (ctx, attempt) =>
         {
-            var auth = ctx.Request.Headers.Authorization.ToString();
-            if (auth.Length == 0)
-            {
-                ctx.Response.StatusCode = 402;
-                ctx.Response.Headers.WWWAuthenticate = challenge;
-                return;
-            }
-
-            int attempt;
-            lock (credentials)
-            {
-                credentials.Add(auth);
-                attempt = credentials.Count;
-            }
-
             if (attempt == 1)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -623,6 +591,36 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     public sealed class TypedApi(HttpClient http)
     {
         public HttpClient Http { get; } = http;
+    }
+
+    /// <summary>
+    /// A route that answers 402 with a fixed 0.10 usd test challenge, records every credential it receives, and lets the
+    /// test decide what each paid attempt (1, 2, ...) gets.
+    /// </summary>
+    private List<string> MapHandRolledPaidRoute(string path, Func<HttpContext, int, Task> onPaidAttempt)
+    {
+        var challenge = $"Payment id=\"{path.Trim('/')}-1\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"";
+        var credentials = new List<string>();
+        _server.MapHandler(path, async ctx =>
+        {
+            var auth = ctx.Request.Headers.Authorization.ToString();
+            if (auth.Length == 0)
+            {
+                ctx.Response.StatusCode = 402;
+                ctx.Response.Headers.WWWAuthenticate = challenge;
+                return;
+            }
+
+            int attempt;
+            lock (credentials)
+            {
+                credentials.Add(auth);
+                attempt = credentials.Count;
+            }
+
+            await onPaidAttempt(ctx, attempt);
+        });
+        return credentials;
     }
 
     private sealed class NamedMethod(string name) : IPaymentMethod
