@@ -65,6 +65,7 @@ public sealed class TestPaymentMethod : IPaymentMethod
         while (_quotes.Count > MaxQuotes && _quotes.TryDequeue(out _))
         {
         }
+
         Interlocked.Increment(ref _payloadsCreated);
         return new PaymentPayload(_payload, _source);
     }

@@ -46,23 +46,50 @@ public sealed class PaymentTerms
     public static PaymentTerms FromChargeRequest(Challenge challenge)
     {
         ArgumentNullException.ThrowIfNull(challenge);
-        var r = challenge.Request;
-        var amountText = String(r, "amount") ?? throw Invalid("The request has no amount.");
+        string? amountText = null, currency = null, recipient = null, expiresText = null, externalId = null;
+        foreach (var p in challenge.Request.EnumerateObject()) // one pass; the shape check already refused duplicate members
+        {
+            if (p.NameEquals("amount"u8))
+            {
+                amountText = String(p);
+            }
+            else if (p.NameEquals("currency"u8))
+            {
+                currency = String(p);
+            }
+            else if (p.NameEquals("recipient"u8))
+            {
+                recipient = String(p);
+            }
+            else if (p.NameEquals("expires"u8))
+            {
+                expiresText = String(p);
+            }
+            else if (p.NameEquals("externalId"u8))
+            {
+                externalId = String(p);
+            }
+        }
+
+        if (amountText is null)
+        {
+            throw Invalid("The request has no amount.");
+        }
+
         if (!TryParseAmount(amountText, out var amount))
         {
             throw Invalid("The request amount must be a non-negative integer string in base units.");
         }
 
-        var currency = String(r, "currency");
         if (string.IsNullOrEmpty(currency))
         {
             throw Invalid("The request has no currency.");
         }
 
         DateTimeOffset? expires = null;
-        if (String(r, "expires") is { } e)
+        if (expiresText is not null)
         {
-            if (!Rfc3339.TryParse(e, out var at))
+            if (!Rfc3339.TryParse(expiresText, out var at))
             {
                 throw Invalid("The request expires field is not an RFC 3339 date-time.");
             }
@@ -70,7 +97,7 @@ public sealed class PaymentTerms
             expires = at;
         }
 
-        return new PaymentTerms(amount, currency, String(r, "recipient"), expires, String(r, "externalId"));
+        return new PaymentTerms(amount, currency, recipient, expires, externalId);
     }
 
     /// <summary>Parses a base-unit amount: ASCII digits only, no sign, no decimal point, at most 78 digits.</summary>
@@ -95,19 +122,29 @@ public sealed class PaymentTerms
             return false;
         }
 
-        amount = BigInteger.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        if (text.Length <= 19)
+        {
+            // The common case fits a ulong: no culture-aware BigInteger parse.
+            ulong value = 0;
+            foreach (var c in text)
+            {
+                value = (value * 10) + (ulong)(c - '0');
+            }
+
+            amount = value;
+            return true;
+        }
+
+        amount = BigInteger.Parse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
         return true;
     }
 
-    private static string? String(JsonElement obj, string name)
+    private static string? String(JsonProperty p) => p.Value.ValueKind switch
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw Invalid($"The request field '{name}' must be a string.");
-    }
+        JsonValueKind.Null => null,
+        JsonValueKind.String => p.Value.GetString(),
+        _ => throw Invalid($"The request field '{p.Name}' must be a string."),
+    };
 
     private static MppException Invalid(string message) => new(MppErrorCode.InvalidChallenge, message);
 }
