@@ -61,8 +61,15 @@ internal sealed class PaymentFlow
 
     public MppOptions Options => _options.CurrentValue;
 
-    /// <summary>The <c>Accept-Payment</c> value for the current options, or null when it is not sent.</summary>
-    public string? AcceptPayment => Current().AcceptPayment;
+    /// <summary>
+    /// The <c>Accept-Payment</c> value to send to <paramref name="uri"/>, or null. When <c>AllowedHosts</c> is set, only
+    /// those hosts learn that this client can pay (and how).
+    /// </summary>
+    public string? AcceptPaymentFor(Uri uri)
+    {
+        var accept = Current().AcceptPayment;
+        return accept is null || _policy.Snapshot.HostAllowed(uri.Host) ? accept : null;
+    }
 
     public async Task<HttpResponseMessage> PayAsync(
         HttpRequestMessage request,

@@ -29,12 +29,12 @@ public sealed class PaymentHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = _flow.Options;
-        if (_flow.AcceptPayment is { } accept && !request.Headers.Contains("Accept-Payment"))
+        var originalUri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        if (_flow.AcceptPaymentFor(originalUri) is { } accept && !request.Headers.Contains("Accept-Payment"))
         {
             request.Headers.TryAddWithoutValidation("Accept-Payment", accept);
         }
 
-        var originalUri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.PaymentRequired)
         {

@@ -41,6 +41,19 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         Assert.Equal("test/charge", seen.AcceptPayment);
     }
 
+    [Theory]
+    [InlineData("api.example.com", null)]
+    [InlineData("127.0.0.1", "test/charge")]
+    public async Task Accept_Payment_is_only_sent_to_allowed_hosts(string allowed, string? expected)
+    {
+        _server.MapFree("/free", "hello");
+        await using var client = PayingClient.Create(o => o.AllowedHosts.Add(allowed));
+
+        using var response = await client.Http.GetAsync(_server.Url("/free"));
+
+        Assert.Equal(expected, Assert.Single(_server.Requests).AcceptPayment);
+    }
+
     [Fact]
     public async Task A_402_is_paid_once_the_receipt_is_attached_and_the_ledger_settled()
     {
