@@ -82,8 +82,21 @@ public static class Base64Url
         }
 
         var core = text[..length];
-        return core.IndexOfAnyExcept(Alphabet) < 0
-            && System.Buffers.Text.Base64Url.TryDecodeFromChars(core, destination, out written);
+        if (core.IndexOfAnyExcept(Alphabet) >= 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return System.Buffers.Text.Base64Url.TryDecodeFromChars(core, destination, out written);
+        }
+        catch (FormatException)
+        {
+            // Non-zero trailing bits in the last quantum (e.g. "intent"): not a canonical encoding, so not valid here.
+            written = 0;
+            return false;
+        }
     }
 
     /// <summary>True when every character is in the base64url alphabet (no padding).</summary>

@@ -41,6 +41,7 @@ public sealed class HostileServerTests : IAsyncLifetime
         { "none", "" },
         { "bearer only", "Bearer realm=\"x\"" },
         { "bad base64", "Payment id=\"a\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"!!!\"" },
+        { "non-canonical base64url", "Payment id=\"a\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"intent\"" },
         { "duplicate id", "Payment id=\"a\", id=\"b\", realm=\"r\", method=\"test\", intent=\"charge\", request=\"e30\"" },
         { "no amount", Challenge("""{"currency":"usd"}""") },
         { "decimal amount", Challenge("""{"amount":"1.5","currency":"usd"}""") },
