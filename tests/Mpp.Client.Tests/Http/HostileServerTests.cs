@@ -78,6 +78,62 @@ public sealed class HostileServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Random_challenge_headers_never_make_the_handler_throw_or_pay_wrongly()
+    {
+        var random = new Random(7);
+        string[] pieces =
+        [
+            "Payment ", "id=\"x\"", "realm=\"r\"", "method=\"test\"", "intent=\"charge\"", ", ", ",", "\"", "\\", "=",
+            $"request=\"{Base64Url.EncodeText("""{"amount":"10","currency":"usd"}""")}\"", "request=\"intent\"", "request=e30",
+            "expires=\"2099-01-01T00:00:00Z\"", "expires=\"nope\"", "header=\"X\"", "Bearer ", "digest=\"sha-256=:AA==:\"",
+        ];
+        var valid = Challenge("""{"amount":"10","currency":"usd"}""");
+        string Mutate()
+        {
+            var h = valid;
+            for (var m = random.Next(0, 3); m > 0; m--)
+            {
+                var at = random.Next(h.Length + 1);
+                h = random.Next(2) == 0
+                    ? h.Insert(at, pieces[random.Next(pieces.Length)])
+                    : h.Remove(Math.Min(at, h.Length - 1), Math.Min(random.Next(1, 6), h.Length - Math.Min(at, h.Length - 1)));
+            }
+
+            return h;
+        }
+
+        // Half are random piece soups, half are mutations of a valid challenge (some of which stay payable).
+        var headers = Enumerable.Range(0, 200).Select(k => k % 2 == 0
+            ? string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]))
+            : Mutate()).ToArray();
+        _server.MapHandler("/random", async ctx =>
+        {
+            if (ctx.Request.Headers.Authorization.Count > 0)
+            {
+                await ctx.Response.WriteAsync("paid");
+                return;
+            }
+
+            ctx.Response.StatusCode = 402;
+            ctx.Response.Headers.Append("WWW-Authenticate", headers[int.Parse(ctx.Request.Query["i"]!, System.Globalization.CultureInfo.InvariantCulture)]);
+        });
+        await using var client = PayingClient.Create();
+
+        for (var i = 0; i < headers.Length; i++)
+        {
+            using var response = await client.Http.GetAsync(_server.Url($"/random?i={i}"));
+            var outcome = response.GetPaymentOutcome()!;
+            Assert.True(
+                (response.StatusCode == HttpStatusCode.OK && outcome.Status == PaymentStatus.Paid)
+                || (response.StatusCode == HttpStatusCode.PaymentRequired && outcome.Status == PaymentStatus.Refused),
+                $"{headers[i]} -> {response.StatusCode} {outcome}");
+        }
+
+        Assert.True(client.Method.PayloadsCreated > 0, "no random header was payable: the test would prove nothing");
+        Assert.Equal(client.Method.PayloadsCreated * 0.10m, await client.SpentAsync());
+    }
+
+    [Fact]
     public async Task A_wallet_failure_is_a_typed_error_and_the_reservation_is_released()
     {
         _server.MapPaid("/paid", new PriceOption("10"));
