@@ -134,6 +134,65 @@ public sealed class HostileServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Random_answers_to_a_credential_never_throw_and_never_undercount()
+    {
+        var random = new Random(11);
+        var challenge = Challenge("""{"amount":"10","currency":"usd"}""");
+        string[] receipts = ["", "garbage!!", Base64Url.EncodeText("[]"), Base64Url.EncodeText("""{"status":"success"}"""),
+            new PaymentReceipt("success", "test", "2026-01-01T00:00:00Z", "ref").Serialize(), Base64Url.EncodeText("""{"status":"failed","reference":"r","timestamp":"2026-01-01T00:00:00Z"}""")];
+        string[] problems = ["", "{", "[]", """{"type":"https://paymentauth.org/problems/verification-failed"}""", """{"type":"https://paymentauth.org/problems/payment-insufficient"}""",
+            """{"type":"https://paymentauth.org/problems/invalid-challenge","status":"402"}""", """{"type":42}"""];
+        int[] statuses = [200, 201, 204, 402, 402, 402, 403, 404, 500, 502, 503, 504];
+        _server.MapHandler("/hostile", async ctx =>
+        {
+            ctx.Response.Headers.Append("WWW-Authenticate", challenge);
+            if (ctx.Request.Headers.Authorization.Count == 0)
+            {
+                ctx.Response.StatusCode = 402;
+                return;
+            }
+
+            int status;
+            string receipt, problem;
+            lock (random)
+            {
+                status = statuses[random.Next(statuses.Length)];
+                receipt = receipts[random.Next(receipts.Length)];
+                problem = problems[random.Next(problems.Length)];
+            }
+
+            ctx.Response.StatusCode = status;
+            if (receipt.Length > 0)
+            {
+                ctx.Response.Headers.Append("Payment-Receipt", receipt);
+            }
+
+            if (status != 204 && problem.Length > 0)
+            {
+                ctx.Response.ContentType = "application/problem+json";
+                await ctx.Response.WriteAsync(problem);
+            }
+        });
+        await using var client = PayingClient.Create(o => o.Retry.MaxRetryAttempts = 1);
+
+        var paid = 0;
+        for (var i = 0; i < 150; i++)
+        {
+            using var response = await client.Http.GetAsync(_server.Url("/hostile"));
+            var outcome = response.GetPaymentOutcome();
+            Assert.NotNull(outcome);
+            if (outcome!.Status == PaymentStatus.Paid)
+            {
+                paid++;
+            }
+        }
+
+        var spent = await client.SpentAsync();
+        Assert.True(spent >= paid * 0.10m, $"{spent} counted for {paid} paid");
+        Assert.True(spent <= client.Method.PayloadsCreated * 0.10m);
+    }
+
+    [Fact]
     public async Task A_wallet_failure_is_a_typed_error_and_the_reservation_is_released()
     {
         _server.MapPaid("/paid", new PriceOption("10"));
