@@ -192,6 +192,29 @@ public sealed class HostileServerTests : IAsyncLifetime
         Assert.True(spent <= client.Method.PayloadsCreated * 0.10m);
     }
 
+    [Theory]
+    [InlineData("/loop")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("ftp://127.0.0.1/x")]
+    [InlineData("http://[::1")]
+    [InlineData("")]
+    public async Task Hostile_redirects_end_in_a_response_not_an_exception(string location)
+    {
+        _server.MapHandler("/loop", ctx =>
+        {
+            ctx.Response.StatusCode = 302;
+            ctx.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        });
+        await using var client = PayingClient.Create(o => o.MaxRedirects = 5);
+
+        using var response = await client.Http.GetAsync(_server.Url("/loop"));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.True(_server.Requests.Count <= 6);
+        Assert.Equal(0, client.Method.PayloadsCreated);
+    }
+
     [Fact]
     public async Task A_wallet_failure_is_a_typed_error_and_the_reservation_is_released()
     {
