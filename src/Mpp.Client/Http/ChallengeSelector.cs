@@ -14,6 +14,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
     public List<(PaymentQuote Quote, IPaymentMethod Method)> Select(
         IReadOnlyList<ChallengeParseResult> parsed,
         Uri requestUri,
+        IReadOnlyDictionary<string, decimal>? requestCaps,
         List<ChallengeRejection> rejections)
     {
         var snapshot = policy.Snapshot;
@@ -66,6 +67,19 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
                     else
                     {
                         quote = policy.TryQuote(c, terms, requestUri, out reason);
+                        if (quote is not null && requestCaps is not null)
+                        {
+                            if (!requestCaps.TryGetValue(quote.Unit, out var cap))
+                            {
+                                reason = $"This request allows payment only in {string.Join(", ", requestCaps.Keys)}, not {quote.Unit}.";
+                                quote = null;
+                            }
+                            else if (quote.DisplayAmount > cap)
+                            {
+                                reason = $"{quote.DisplayAmount} {quote.Unit} exceeds this request's maximum of {cap} {quote.Unit}.";
+                                quote = null;
+                            }
+                        }
                     }
                 }
                 catch (MppException ex)

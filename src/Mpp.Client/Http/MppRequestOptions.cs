@@ -7,4 +7,5 @@ internal static class MppRequestOptions
     public static readonly HttpRequestOptionsKey<PaymentMode> Mode = new("Mpp.PaymentMode");
     public static readonly HttpRequestOptionsKey<PaymentOutcome> Outcome = new("Mpp.PaymentOutcome");
     public static readonly HttpRequestOptionsKey<bool> Handled = new("Mpp.Handled");
+    public static readonly HttpRequestOptionsKey<IReadOnlyDictionary<string, decimal>> MaxPayment = new("Mpp.MaxPayment");
 }

@@ -121,7 +121,7 @@ internal sealed class PaymentFlow
             }
 
             var roundRejections = new List<ChallengeRejection>();
-            var candidates = _selector.Select(parsed, uri, roundRejections);
+            var candidates = _selector.Select(parsed, uri, request.Options.TryGetValue(MppRequestOptions.MaxPayment, out var caps) ? caps : null, roundRejections);
             foreach (var r in roundRejections)
             {
                 Log.ChallengeRejected(_logger, r.ChallengeId, r.Method, r.Intent, r.Reason);

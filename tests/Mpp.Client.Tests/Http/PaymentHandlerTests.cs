@@ -437,6 +437,26 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         Assert.Equal(0m, await client.SpentAsync());
     }
 
+    [Theory]
+    [InlineData("5", "usd", true)]
+    [InlineData("6", "usd", false)]
+    [InlineData("5", "eur", false)]
+    public async Task A_request_can_cap_what_it_pays(string amount, string currency, bool paid)
+    {
+        _server.MapPaid("/capped", new PriceOption(amount, currency));
+        await using var client = PayingClient.Create(o => o.Budget.PerDay["eur"] = "100");
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Url("/capped")).SetMaxPayment(0.05m, "USD");
+
+        using var response = await client.Http.SendAsync(request);
+
+        Assert.Equal(paid ? HttpStatusCode.OK : HttpStatusCode.PaymentRequired, response.StatusCode);
+        if (!paid)
+        {
+            Assert.Contains("this request", response.GetPaymentOutcome()!.Reason, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(0, client.Method.PayloadsCreated);
+        }
+    }
+
     [Fact]
     public async Task ThrowOnPaymentFailure_throws_a_typed_exception_with_the_outcome()
     {
