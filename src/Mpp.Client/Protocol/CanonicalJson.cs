@@ -28,7 +28,12 @@ public static class CanonicalJson
     public static string SerializeToString(JsonElement value) => Encoding.UTF8.GetString(Serialize(value));
 
     /// <summary>Canonicalizes a JSON value and encodes it as base64url without padding (the wire form of <c>request</c>).</summary>
-    public static string EncodeBase64Url(JsonElement value) => Base64Url.Encode(Serialize(value));
+    public static string EncodeBase64Url(JsonElement value)
+    {
+        using var buffer = new PooledBufferWriter(256);
+        Write(buffer, value);
+        return Base64Url.Encode(buffer.WrittenSpan);
+    }
 
     /// <summary>Writes the canonical form of <paramref name="value"/> into <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, JsonElement value)

@@ -117,9 +117,9 @@ public static class ChallengeParser
                 continue;
             }
 
-            // A new challenge: token is its scheme.
+            // A new challenge: token is its scheme. One RawChallenge is reused for every challenge of the value.
             Finish(current, results);
-            current = new RawChallenge(token.Equals("Payment", StringComparison.OrdinalIgnoreCase));
+            current = (current ?? new RawChallenge()).Reset(token.Equals("Payment", StringComparison.OrdinalIgnoreCase));
             reader.Reset(afterToken);
             reader.SkipWhitespace();
             if (reader.TryReadToken68())
@@ -202,11 +202,11 @@ public static class ChallengeParser
         return -1;
     }
 
-    private sealed class RawChallenge(bool isPayment)
+    private sealed class RawChallenge
     {
         private List<string>? _unknown;
 
-        public bool IsPayment { get; } = isPayment;
+        public bool IsPayment { get; private set; }
 
         public bool HasToken68 { get; set; }
 
@@ -215,6 +215,17 @@ public static class ChallengeParser
         public int Count { get; private set; }
 
         public string?[] Values { get; } = new string?[10];
+
+        public RawChallenge Reset(bool isPayment)
+        {
+            IsPayment = isPayment;
+            HasToken68 = false;
+            Duplicate = null;
+            Count = 0;
+            Array.Clear(Values);
+            _unknown?.Clear();
+            return this;
+        }
 
         public void Add(ReadOnlySpan<char> name, string value)
         {

@@ -47,7 +47,7 @@ public sealed class Credential
     /// <summary>Serializes the credential: base64url (no padding) of its JCS JSON.</summary>
     public string Serialize()
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
+        using var buffer = new PooledBufferWriter();
         WriteJson(buffer);
         return Base64Url.Encode(buffer.WrittenSpan);
     }
@@ -55,10 +55,9 @@ public sealed class Credential
     /// <summary>The field value: <c>Payment &lt;token&gt;</c>.</summary>
     public string ToHeaderValue()
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
+        using var buffer = new PooledBufferWriter();
         WriteJson(buffer);
-        var json = buffer.WrittenSpan;
-        var length = System.Buffers.Text.Base64Url.GetEncodedLength(json.Length);
+        var length = System.Buffers.Text.Base64Url.GetEncodedLength(buffer.WrittenSpan.Length);
         return string.Create(8 + length, buffer, static (chars, state) =>
         {
             "Payment ".AsSpan().CopyTo(chars);

@@ -52,11 +52,25 @@ public sealed class PaymentReceipt
     public static PaymentReceipt Parse(string headerValue)
     {
         ArgumentNullException.ThrowIfNull(headerValue);
-        if (!Base64Url.TryDecode(headerValue.Trim(), out var bytes) || bytes.Length == 0)
+        var text = headerValue.AsSpan().Trim();
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64Url.GetMaxDecodedLength(text.Length)));
+        try
         {
-            throw Invalid("The receipt is not valid base64url.");
-        }
+            if (!Base64Url.TryDecode(text, rented, out var written) || written == 0)
+            {
+                throw Invalid("The receipt is not valid base64url.");
+            }
 
+            return ParseJson(rented.AsMemory(0, written));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static PaymentReceipt ParseJson(ReadOnlyMemory<byte> bytes)
+    {
         JsonDocument doc;
         try
         {
