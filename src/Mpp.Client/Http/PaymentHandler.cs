@@ -1,6 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Mpp.Client.Diagnostics;
+using Mpp.Client.Policy;
 
 namespace Mpp.Client.Http;
 
@@ -17,11 +20,53 @@ public sealed class PaymentHandler : DelegatingHandler
 {
     private readonly PaymentFlow _flow;
     private readonly ILogger _logger;
+    private IDisposable? _owned;
 
     internal PaymentHandler(PaymentFlow flow, ILogger<PaymentHandler> logger)
     {
         _flow = flow;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// Creates a handler for use without dependency injection: <c>new HttpClient(PaymentHandler.Create(...))</c>. It owns
+    /// its services (policy, in-memory ledger, telemetry) and a <see cref="SocketsHttpHandler"/> with automatic redirects
+    /// off, and disposes them with itself.
+    /// </summary>
+    /// <param name="configureOptions">Sets budgets, allow-lists and the rest of <see cref="MppOptions"/>.</param>
+    /// <param name="configureMpp">Adds payment methods, approvers, observers or a ledger.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid (every problem is listed).</exception>
+    public static PaymentHandler Create(Action<MppOptions> configureOptions, Action<MppBuilder> configureMpp)
+    {
+        ArgumentNullException.ThrowIfNull(configureOptions);
+        ArgumentNullException.ThrowIfNull(configureMpp);
+        var services = new ServiceCollection();
+        configureMpp(services.AddMpp(configureOptions));
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            _ = provider.GetRequiredService<IOptions<MppOptions>>().Value; // validates now, not on the first payment
+            var handler = provider.GetRequiredService<PaymentHandlerFactory>().Create();
+            handler.InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false };
+            handler._owned = provider;
+            return handler;
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _owned, null)?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc />

@@ -621,6 +621,24 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.PaymentRequired, unpaid.StatusCode);
     }
 
+    [Fact]
+    public async Task A_handler_created_without_dependency_injection_pays_and_validates_its_options()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        var wallet = new TestPaymentMethod();
+        using (var http = new HttpClient(PaymentHandler.Create(o => o.Budget.PerDay["usd"] = "1", mpp => mpp.AddPaymentMethod(wallet))))
+        {
+            using var response = await http.GetAsync(_server.Url("/paid"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(PaymentStatus.Paid, response.GetPaymentOutcome()!.Status);
+        }
+
+        Assert.Equal(1, wallet.PayloadsCreated);
+        var invalid = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            PaymentHandler.Create(o => o.Budget.PerDay["usd"] = "ten", _ => { }));
+        Assert.Contains("ten", invalid.Message, StringComparison.Ordinal);
+    }
+
     public sealed class TypedApi(HttpClient http)
     {
         public HttpClient Http { get; } = http;
