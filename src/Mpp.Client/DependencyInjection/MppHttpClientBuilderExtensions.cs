@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Mpp.Client.Policy;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the payment handler to one named or typed client.</summary>
 /// <remarks>
-/// Every paying client shares the one configuration and budget registered with <c>AddMpp(...)</c>; there is deliberately
-/// no per-client overload taking options, because it would look per-client while configuring the shared budget.
+/// Every paying client shares the configuration and budget registered with <c>AddMpp(...)</c>. A client can add its own
+/// caps on top (<see cref="AddMppPayments(IHttpClientBuilder, Action{BudgetOptions})"/>): its payments must fit both.
 /// </remarks>
 public static class MppHttpClientBuilderExtensions
 {
@@ -16,5 +19,41 @@ public static class MppHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMpp();
         return builder.AddMppPaymentHandler();
+    }
+
+    /// <summary>
+    /// Adds the payment handler to this client with caps of its own, counted in the client's own ledger scope, on top of
+    /// the shared budget (a payment must fit both). Validated at start, reloaded live.
+    /// </summary>
+    public static IHttpClientBuilder AddMppPayments(this IHttpClientBuilder builder, Action<BudgetOptions> clientBudget)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(clientBudget);
+        if (builder.Name is null)
+        {
+            throw new ArgumentException("A client budget needs a named or typed client (AddHttpClient(name) / AddHttpClient<T>()).", nameof(builder));
+        }
+
+        builder.Services.AddMpp();
+        builder.Services.AddOptions<BudgetOptions>(builder.Name).Configure(clientBudget).ValidateOnStart();
+        return builder.AddMppPaymentHandler(builder.Name);
+    }
+
+    /// <summary>
+    /// Adds the payment handler to this client with caps of its own bound from <paramref name="clientBudget"/> (the same
+    /// shape as <c>Mpp:Budget</c>), on top of the shared budget.
+    /// </summary>
+    public static IHttpClientBuilder AddMppPayments(this IHttpClientBuilder builder, IConfiguration clientBudget)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(clientBudget);
+        if (builder.Name is null)
+        {
+            throw new ArgumentException("A client budget needs a named or typed client (AddHttpClient(name) / AddHttpClient<T>()).", nameof(builder));
+        }
+
+        builder.Services.AddMpp();
+        builder.Services.AddOptions<BudgetOptions>(builder.Name).Bind(clientBudget).ValidateOnStart();
+        return builder.AddMppPaymentHandler(builder.Name);
     }
 }

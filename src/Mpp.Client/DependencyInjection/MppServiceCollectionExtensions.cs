@@ -56,9 +56,9 @@ public static class MppServiceCollectionExtensions
         return builder;
     }
 
-    internal static IHttpClientBuilder AddMppPaymentHandler(this IHttpClientBuilder builder)
+    internal static IHttpClientBuilder AddMppPaymentHandler(this IHttpClientBuilder builder, string? clientBudget = null)
     {
-        builder.AddHttpMessageHandler(static sp => sp.GetRequiredService<PaymentHandlerFactory>().Create());
+        builder.AddHttpMessageHandler(sp => sp.GetRequiredService<PaymentHandlerFactory>().Create(clientBudget));
 
         // The factory's default request logging puts raw header values into its structured log state, so a Payment
         // credential (core spec § "Credential Storage": sensitive) would reach structured sinks. Paying clients get a
@@ -104,6 +104,7 @@ public static class MppServiceCollectionExtensions
         configure(options);
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MppOptions>, MppOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, ClientBudgetValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPaymentLedger>(static sp => new InMemoryPaymentLedger(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new MppTelemetry(sp.GetService<IMeterFactory>()));

@@ -15,6 +15,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
         IReadOnlyList<ChallengeParseResult> parsed,
         Uri requestUri,
         IReadOnlyDictionary<string, decimal>? requestCaps,
+        string? clientBudget,
         List<ChallengeRejection> rejections)
     {
         var snapshot = policy.Snapshot;
@@ -66,7 +67,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
                     }
                     else
                     {
-                        quote = policy.TryQuote(c, terms, requestUri, out reason);
+                        quote = policy.TryQuote(c, terms, requestUri, clientBudget, out reason);
                         if (quote is not null && requestCaps is not null)
                         {
                             if (!requestCaps.TryGetValue(quote.Unit, out var cap))

@@ -76,6 +76,7 @@ internal sealed class PaymentFlow
         HttpResponseMessage response,
         Uri originalUri,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
+        string? clientBudget,
         CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
@@ -121,7 +122,7 @@ internal sealed class PaymentFlow
             }
 
             var roundRejections = new List<ChallengeRejection>();
-            var candidates = _selector.Select(parsed, uri, request.Options.TryGetValue(MppRequestOptions.MaxPayment, out var caps) ? caps : null, roundRejections);
+            var candidates = _selector.Select(parsed, uri, request.Options.TryGetValue(MppRequestOptions.MaxPayment, out var caps) ? caps : null, clientBudget, roundRejections);
             foreach (var r in roundRejections)
             {
                 Log.ChallengeRejected(_logger, r.ChallengeId, r.Method, r.Intent, r.Reason);
@@ -159,7 +160,7 @@ internal sealed class PaymentFlow
                     continue;
                 }
 
-                var auth = await _policy.AuthorizeAsync(candidate, cancellationToken).ConfigureAwait(false);
+                var auth = await _policy.AuthorizeAsync(candidate, clientBudget, cancellationToken).ConfigureAwait(false);
                 if (!auth.Approved)
                 {
                     refusals.Add(auth.Reason!);

@@ -20,12 +20,14 @@ public sealed class PaymentHandler : DelegatingHandler
 {
     private readonly PaymentFlow _flow;
     private readonly ILogger _logger;
+    private readonly string? _clientBudget;
     private IDisposable? _owned;
 
-    internal PaymentHandler(PaymentFlow flow, ILogger<PaymentHandler> logger)
+    internal PaymentHandler(PaymentFlow flow, ILogger<PaymentHandler> logger, string? clientBudget = null)
     {
         _flow = flow;
         _logger = logger;
+        _clientBudget = clientBudget;
     }
 
     /// <summary>
@@ -94,7 +96,7 @@ public sealed class PaymentHandler : DelegatingHandler
         }
 
         request.Options.Set(MppRequestOptions.Handled, true);
-        var final = await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), cancellationToken).ConfigureAwait(false);
+        var final = await _flow.PayAsync(request, response, originalUri, (r, ct) => SendFollowingRedirectsAsync(r, _flow.Options, ct), _clientBudget, cancellationToken).ConfigureAwait(false);
 
         // The outcome travels in the request's options; a primary handler that does not link the response to its
         // request (custom or mocked handlers) would otherwise hide it from GetPaymentOutcome().

@@ -21,6 +21,9 @@ public interface IPaymentLedger
     /// <summary>Ends a reservation: <see cref="LedgerOutcome.Released"/> uncounts it; the other outcomes keep it counted.</summary>
     ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken);
 
-    /// <summary>What is counted in <paramref name="unit"/> for a host (or all hosts) over a window (or the lifetime).</summary>
-    ValueTask<decimal> GetSpentAsync(string unit, string? host, TimeSpan? window, CancellationToken cancellationToken);
+    /// <summary>
+    /// What is counted in <paramref name="unit"/> for a scope (null: everything; a host; a pattern or client scope that a
+    /// <see cref="SpendingLimit"/> named) over a window (or the lifetime).
+    /// </summary>
+    ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken);
 }

@@ -52,7 +52,7 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
                     continue;
                 }
 
-                var spent = GetSeries(limit.Host, charge.Unit).Spent(limit.Window, second);
+                var spent = GetSeries(limit.Scope, charge.Unit).Spent(limit.Window, second);
                 if (spent + charge.Amount > limit.Cap)
                 {
                     return ValueTask.FromResult(LedgerReservation.Refused(limit, spent));
@@ -64,9 +64,9 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
             AddTo(entry, charge.Host, charge.Unit, second);
             foreach (var limit in limits)
             {
-                if (limit.Host is not null && string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
+                if (limit.Scope is not null && string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
                 {
-                    AddTo(entry, limit.Host, charge.Unit, second);
+                    AddTo(entry, limit.Scope, charge.Unit, second);
                 }
             }
 
@@ -106,12 +106,12 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
     }
 
     /// <inheritdoc />
-    public ValueTask<decimal> GetSpentAsync(string unit, string? host, TimeSpan? window, CancellationToken cancellationToken)
+    public ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(unit);
         lock (_gate)
         {
-            return ValueTask.FromResult(GetSeries(host, unit).Spent(window, NowSecond()));
+            return ValueTask.FromResult(GetSeries(scope, unit).Spent(window, NowSecond()));
         }
     }
 

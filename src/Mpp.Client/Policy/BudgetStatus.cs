@@ -6,8 +6,8 @@ namespace Mpp.Client.Policy;
 /// <param name="Cap">The cap.</param>
 /// <param name="Spent">What is counted against it now (reserved, sent, settled or unknown).</param>
 /// <param name="Window">The rolling window, or null for the lifetime.</param>
-/// <param name="Host">The host (pattern) it applies to, or null for all hosts.</param>
-public sealed record BudgetStatus(string Name, string Unit, decimal Cap, decimal Spent, TimeSpan? Window, string? Host)
+/// <param name="Scope">What it counts: null for every payment, a host (pattern), or a client scope (<see cref="Ledger.SpendingLimit.ClientScope"/>).</param>
+public sealed record BudgetStatus(string Name, string Unit, decimal Cap, decimal Spent, TimeSpan? Window, string? Scope)
 {
     /// <summary>What may still be spent under this cap.</summary>
     public decimal Remaining => Math.Max(0, Cap - Spent);

@@ -272,24 +272,45 @@ internal sealed class PolicySnapshot
 
     private void CompileBudget(BudgetOptions budget, string prefix, string? host, List<string> errors)
     {
-        foreach (var (unit, cap) in Caps(budget.PerRequest, $"{prefix}.PerRequest", errors))
+        var (perRequest, limits) = CompileBudget(budget, prefix, host, Assets, errors);
+        foreach (var (name, unit, cap) in perRequest)
         {
             if (host is null)
             {
-                _globalPerRequest.Add(($"{prefix}.PerRequest", unit, cap));
+                _globalPerRequest.Add((name, unit, cap));
             }
             else
             {
-                _hostPerRequest.Add((host, $"{prefix}.PerRequest", unit, cap));
+                _hostPerRequest.Add((host, name, unit, cap));
             }
+        }
+
+        if (host is null)
+        {
+            _globalLimits.AddRange(limits);
+        }
+        else
+        {
+            _hostLimits.Add((host, limits));
+        }
+    }
+
+    /// <summary>Parses one <see cref="BudgetOptions"/> into per-request caps and ledger limits with the given scope.</summary>
+    internal static (List<(string Name, string Unit, decimal Cap)> PerRequest, List<SpendingLimit> Limits) CompileBudget(
+        BudgetOptions budget, string prefix, string? scope, AssetRegistry assets, List<string> errors)
+    {
+        var perRequest = new List<(string, string, decimal)>();
+        foreach (var (unit, cap) in Caps(budget.PerRequest, $"{prefix}.PerRequest", assets, errors))
+        {
+            perRequest.Add(($"{prefix}.PerRequest", unit, cap));
         }
 
         var limits = new List<SpendingLimit>();
         void AddWindow(Dictionary<string, string> caps, string name, TimeSpan? window)
         {
-            foreach (var (unit, cap) in Caps(caps, $"{prefix}.{name}", errors))
+            foreach (var (unit, cap) in Caps(caps, $"{prefix}.{name}", assets, errors))
             {
-                limits.Add(new SpendingLimit(host is null ? name : $"{prefix}.{name}", unit, cap, window, host));
+                limits.Add(new SpendingLimit(scope is null ? name : $"{prefix}.{name}", unit, cap, window, scope));
             }
         }
 
@@ -309,23 +330,16 @@ internal sealed class PolicySnapshot
             AddWindow(w.Limits, $"Window({w.Window.ToString("c", CultureInfo.InvariantCulture)})", w.Window);
         }
 
-        if (host is null)
-        {
-            _globalLimits.AddRange(limits);
-        }
-        else
-        {
-            _hostLimits.Add((host, limits));
-        }
+        return (perRequest, limits);
     }
 
-    private IEnumerable<(string Unit, decimal Cap)> Caps(Dictionary<string, string> caps, string name, List<string> errors)
+    private static List<(string Unit, decimal Cap)> Caps(Dictionary<string, string> caps, string name, AssetRegistry assets, List<string> errors)
     {
         var result = new List<(string, decimal)>();
         foreach (var (unitKey, text) in caps)
         {
             var unit = unitKey.Trim().ToLowerInvariant();
-            if (!Assets.Units.Contains(unit))
+            if (!assets.Units.Contains(unit))
             {
                 errors.Add($"Mpp:{name}:{unitKey} names an unknown unit (known: ISO currencies, sat, and units of Mpp:Assets).");
                 continue;

@@ -16,10 +16,16 @@ public sealed class SpendingPolicy
     private readonly IOptionsMonitor<MppOptions> _options;
     private readonly IPaymentLedger _ledger;
     private readonly IPaymentApprover[] _approvers;
+    private readonly IOptionsMonitor<BudgetOptions>? _clientBudgets;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ClientBudget> _compiledClientBudgets = new(StringComparer.Ordinal);
     private PolicySnapshot? _snapshot;
 
     /// <summary>Creates the policy.</summary>
-    public SpendingPolicy(IOptionsMonitor<MppOptions> options, IPaymentLedger ledger, IEnumerable<IPaymentApprover> approvers)
+    /// <param name="options">The shared configuration.</param>
+    /// <param name="ledger">Where amounts are counted.</param>
+    /// <param name="approvers">Every approver must approve each payment.</param>
+    /// <param name="clientBudgets">Per-client budgets, named by HTTP client (registered by <c>AddMppPayments(budget)</c> on a client builder).</param>
+    public SpendingPolicy(IOptionsMonitor<MppOptions> options, IPaymentLedger ledger, IEnumerable<IPaymentApprover> approvers, IOptionsMonitor<BudgetOptions>? clientBudgets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ledger);
@@ -27,6 +33,7 @@ public sealed class SpendingPolicy
         _options = options;
         _ledger = ledger;
         _approvers = approvers.ToArray();
+        _clientBudgets = clientBudgets;
     }
 
     /// <summary>The current options, compiled (recompiled when the options change).</summary>
@@ -51,7 +58,14 @@ public sealed class SpendingPolicy
     /// host, asset and recipient; known asset; per-request caps; a cap existing for the unit.
     /// </summary>
     /// <returns>The quote, or null with <paramref name="refusal"/> set.</returns>
-    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, out string? refusal)
+    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, out string? refusal) =>
+        TryQuote(challenge, terms, requestUri, null, out refusal);
+
+    /// <summary>
+    /// As <see cref="TryQuote(Challenge, PaymentTerms, Uri, out string?)"/>, with the per-request caps of a client budget
+    /// (<paramref name="clientBudget"/>: the HTTP client's name) applied on top of the shared ones.
+    /// </summary>
+    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, string? clientBudget, out string? refusal)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(terms);
@@ -101,7 +115,20 @@ public sealed class SpendingPolicy
             return null;
         }
 
-        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit))
+        var client = GetClientBudget(clientBudget, s);
+        if (client is not null)
+        {
+            foreach (var (name, unit, cap) in client.PerRequest)
+            {
+                if (unit == asset.Unit && display > cap)
+                {
+                    refusal = $"{display} {asset.Unit} exceeds the {name} cap of {cap} {asset.Unit}.";
+                    return null;
+                }
+            }
+        }
+
+        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit) && client?.HasCap(asset.Unit) != true)
         {
             refusal = $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).";
             return null;
@@ -111,11 +138,20 @@ public sealed class SpendingPolicy
     }
 
     /// <summary>Reserves the quote's amount against every cap, then asks the approvers; releases the reservation when one refuses.</summary>
-    public async ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, CancellationToken cancellationToken)
+    public ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
+        AuthorizeAsync(quote, null, cancellationToken);
+
+    /// <summary>As <see cref="AuthorizeAsync(PaymentQuote, CancellationToken)"/>, counting the payment against a client budget too.</summary>
+    public async ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, string? clientBudget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(quote);
         var s = Snapshot;
-        var limits = s.LimitsFor(quote.Host);
+        IReadOnlyList<SpendingLimit> limits = s.LimitsFor(quote.Host);
+        if (GetClientBudget(clientBudget, s) is { Limits.Count: > 0 } client)
+        {
+            limits = [.. limits, .. client.Limits];
+        }
+
         var reservation = await _ledger.ReserveAsync(
             new LedgerCharge(quote.Unit, quote.DisplayAmount, quote.Host, $"{quote.Method}/{quote.Intent} {quote.Origin}"),
             limits,
@@ -159,11 +195,46 @@ public sealed class SpendingPolicy
         var result = new List<BudgetStatus>(limits.Count);
         foreach (var l in limits)
         {
-            var spent = await _ledger.GetSpentAsync(l.Unit, l.Host, l.Window, cancellationToken).ConfigureAwait(false);
-            result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Host));
+            var spent = await _ledger.GetSpentAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
+            result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Scope));
         }
 
         return result;
+    }
+
+    /// <summary>The caps of a client budget (<c>AddMppPayments(budget)</c> on that client), with what is spent.</summary>
+    public async ValueTask<IReadOnlyList<BudgetStatus>> GetClientBudgetAsync(string clientName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientName);
+        var result = new List<BudgetStatus>();
+        if (GetClientBudget(clientName, Snapshot) is { } client)
+        {
+            foreach (var l in client.Limits)
+            {
+                var spent = await _ledger.GetSpentAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
+                result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Scope));
+            }
+        }
+
+        return result;
+    }
+
+    private ClientBudget? GetClientBudget(string? clientName, PolicySnapshot snapshot)
+    {
+        if (clientName is null || _clientBudgets is null)
+        {
+            return null;
+        }
+
+        var source = _clientBudgets.Get(clientName);
+        if (_compiledClientBudgets.TryGetValue(clientName, out var compiled) && ReferenceEquals(compiled.Source, source) && ReferenceEquals(compiled.Snapshot, snapshot))
+        {
+            return compiled;
+        }
+
+        compiled = ClientBudget.Compile(clientName, source, snapshot);
+        _compiledClientBudgets[clientName] = compiled;
+        return compiled;
     }
 
     /// <summary>Converts base units to the unit's decimal amount exactly; false when it does not fit a <see cref="decimal"/>.</summary>
