@@ -343,6 +343,11 @@ internal sealed class PaymentFlow
     private async Task<HttpResponseMessage> SendPaidAsync(HttpRequestMessage request, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, string origin, CancellationToken cancellationToken)
     {
         var pipeline = Current().Pipeline;
+        if (pipeline is null)
+        {
+            return await send(request, cancellationToken).ConfigureAwait(false); // no retries, no attempt timeout
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -386,10 +391,15 @@ internal sealed class PaymentFlow
         return cache;
     }
 
-    private sealed record CompiledOptions(MppOptions Options, ResiliencePipeline<HttpResponseMessage> Pipeline, string? AcceptPayment);
+    private sealed record CompiledOptions(MppOptions Options, ResiliencePipeline<HttpResponseMessage>? Pipeline, string? AcceptPayment);
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(PaymentRetryOptions retry)
+    private ResiliencePipeline<HttpResponseMessage>? BuildPipeline(PaymentRetryOptions retry)
     {
+        if (retry.MaxRetryAttempts == 0 && retry.AttemptTimeout is null)
+        {
+            return null;
+        }
+
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
         if (retry.MaxRetryAttempts > 0)
         {

@@ -295,6 +295,20 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_retries_off_a_transient_failure_is_returned_at_once_and_stays_counted()
+    {
+        _server.MapPaid("/down", new PaidRouteOptions { Prices = [new PriceOption("10")], ForcedStatusAttempts = 100, ForcedStatusCode = 503 });
+        await using var client = PayingClient.Create(o => o.Retry.MaxRetryAttempts = 0);
+
+        using var response = await client.Http.GetAsync(_server.Url("/down"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(PaymentStatus.Unknown, response.GetPaymentOutcome()!.Status);
+        Assert.Equal(1, _server.Requests.Count(r => r.HasCredential));
+        Assert.Equal(0.10m, await client.SpentAsync());
+    }
+
+    [Fact]
     public async Task When_transient_retries_run_out_the_outcome_is_unknown_and_stays_counted()
     {
         _server.MapPaid("/down", new PaidRouteOptions { Prices = [new PriceOption("10")], ForcedStatusAttempts = 100, ForcedStatusCode = 502 });
