@@ -50,7 +50,4 @@ public enum MppErrorCode
 
     /// <summary>The bounded number of payment rounds was used up.</summary>
     PaymentRoundsExhausted,
-
-    /// <summary>The configuration is invalid.</summary>
-    InvalidConfiguration,
 }

@@ -65,10 +65,14 @@ internal sealed class PaymentFlow
     /// The <c>Accept-Payment</c> value to send to <paramref name="uri"/>, or null. When <c>AllowedHosts</c> is set, only
     /// those hosts learn that this client can pay (and how).
     /// </summary>
-    public string? AcceptPaymentFor(Uri uri)
+    /// <param name="uri">Where the request goes.</param>
+    /// <param name="options">The current options, read once for the whole request.</param>
+    public string? AcceptPaymentFor(Uri uri, out MppOptions options)
     {
-        var accept = Current().AcceptPayment;
-        return accept is null || _policy.Snapshot.HostAllowed(uri.Host) ? accept : null;
+        var current = Current();
+        options = current.Options;
+        var accept = current.AcceptPayment;
+        return accept is null || options.AllowedHosts.Count == 0 || _policy.Snapshot.HostAllowed(uri.Host) ? accept : null;
     }
 
     public async Task<HttpResponseMessage> PayAsync(

@@ -75,9 +75,8 @@ public sealed class PaymentHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = _flow.Options;
         var originalUri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        if (_flow.AcceptPaymentFor(originalUri) is { } accept && !request.Headers.Contains("Accept-Payment"))
+        if (_flow.AcceptPaymentFor(originalUri, out var options) is { } accept && !request.Headers.Contains("Accept-Payment"))
         {
             request.Headers.TryAddWithoutValidation("Accept-Payment", accept);
         }

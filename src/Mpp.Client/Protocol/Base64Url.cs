@@ -100,19 +100,5 @@ public static class Base64Url
     }
 
     /// <summary>True when every character is in the base64url alphabet (no padding).</summary>
-    public static bool IsNoPadAlphabet(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!IsAlphabet(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsAlphabet(char c) =>
-        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
+    public static bool IsNoPadAlphabet(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(Alphabet) < 0;
 }

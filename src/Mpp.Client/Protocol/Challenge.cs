@@ -25,7 +25,7 @@ public sealed class Challenge
         _request = new JsonHolder(request);
     }
 
-    private Challenge(string id, string realm, string method, string intent, string encodedRequest, byte[] requestJson)
+    private Challenge(string id, string realm, string method, string intent, string encodedRequest, byte[]? requestJson)
     {
         Id = id;
         Realm = realm;
@@ -201,16 +201,12 @@ public sealed class Challenge
     }
 
     /// <summary>Returns a copy with a different id (used by tests and by the conformance adapter's tamper modes).</summary>
-    public Challenge WithId(string id) => new(id, Realm, Method, Intent, EncodedRequest, Request)
-    {
-        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
-    };
+    public Challenge WithId(string id) => Copy(id, EncodedRequest, _requestJson, _request);
 
     /// <summary>Returns a copy with a different encoded request (the conformance adapter's tamper mode).</summary>
-    public Challenge WithEncodedRequest(string encodedRequest) => new(Id, Realm, Method, Intent, encodedRequest, DecodeJsonObject(encodedRequest, "request"))
-    {
-        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
-    };
+    /// <exception cref="MppFormatException">The request is not base64url of one JSON object.</exception>
+    public Challenge WithEncodedRequest(string encodedRequest) =>
+        Copy(Id, encodedRequest, DecodeCheckedObject(encodedRequest, "request"), null);
 
     /// <summary>Formats the challenge as a <c>WWW-Authenticate</c> field value.</summary>
     /// <exception cref="MppFormatException">A value holds a control character such as CR or LF (header injection).</exception>
@@ -281,36 +277,11 @@ public sealed class Challenge
         return JsonShape.CheckObject(bytes) is { } problem ? throw Invalid($"The {what} parameter {problem}.") : bytes;
     }
 
-    internal static JsonElement DecodeJsonObject(string encoded, string what)
+    private Challenge Copy(string id, string encodedRequest, byte[]? requestJson, JsonHolder? request) => new(id, Realm, Method, Intent, encodedRequest, requestJson)
     {
-        // Decoded into a stack or pooled buffer: JsonElement.Parse keeps its own copy.
-        var max = Base64Url.GetMaxDecodedLength(encoded.Length);
-        byte[]? rented = null;
-        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
-        JsonElement root;
-        try
-        {
-            if (!Base64Url.TryDecode(encoded, buffer, out var written))
-            {
-                throw Invalid($"The {what} parameter is not valid base64url.");
-            }
-
-            root = JsonElement.Parse(buffer[..written], StrictJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            throw new MppFormatException(MppErrorCode.InvalidChallenge, $"The {what} parameter does not decode to JSON.", ex);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-
-        return root.ValueKind == JsonValueKind.Object ? root : throw Invalid($"The {what} parameter must decode to a JSON object.");
-    }
+        _request = request,
+        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
+    };
 
     private static void AppendParam(StringBuilder sb, string name, string? value, bool first = false)
     {
