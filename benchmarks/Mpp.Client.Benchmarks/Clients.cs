@@ -67,11 +67,17 @@ internal sealed class ResettableLedger : IPaymentLedger
     public ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
         Current.ReserveAsync(charge, limits, cancellationToken);
 
-    public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => Current.MarkSentAsync(reservationId, cancellationToken);
+    public ValueTask MarkSentAsync(Guid reservationId, string? walletReference, CancellationToken cancellationToken) =>
+        Current.MarkSentAsync(reservationId, walletReference, cancellationToken);
 
-    public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken) =>
-        Current.CompleteAsync(reservationId, outcome, reference, cancellationToken);
+    public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken cancellationToken) =>
+        Current.CompleteAsync(reservationId, outcome, reference, finalAmount, cancellationToken);
 
-    public ValueTask<decimal> GetSpentAsync(string unit, string? host, TimeSpan? window, CancellationToken cancellationToken) =>
-        Current.GetSpentAsync(unit, host, window, cancellationToken);
+    public ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
+        Current.AdjustAsync(reservationId, newAmount, limits, cancellationToken);
+
+    public IAsyncEnumerable<LedgerEntry> ListAsync(LedgerQuery query, CancellationToken cancellationToken) => Current.ListAsync(query, cancellationToken);
+
+    public ValueTask<LedgerUsage> GetUsageAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken) =>
+        Current.GetUsageAsync(unit, scope, window, cancellationToken);
 }

@@ -168,7 +168,7 @@ public class ConcurrentDrainBenchmarks
         }));
         var ok = statuses.Count(s => s == HttpStatusCode.OK);
         var expected = Math.Min(decimal.Parse(Cap, System.Globalization.CultureInfo.InvariantCulture), Requests * Price);
-        var spent = await _clients.Ledger.GetSpentAsync("usd", null, null, default);
+        var spent = await _clients.Ledger.Current.GetSpentAsync("usd", null, null, default);
         var settled = ((decimal)_server.SettledTotal("usd") - _settledBefore) * Price;
         if (spent != expected || settled != expected || ok * Price != expected)
         {

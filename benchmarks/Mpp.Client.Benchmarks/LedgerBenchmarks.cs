@@ -13,7 +13,6 @@ public class LedgerBenchmarks
     internal const int Threads = 8;
     internal const int AttemptsPerThread = 2_000;
     private const decimal Amount = 0.01m;
-    private static readonly LedgerCharge Charge = new("usd", Amount, "api.example.com");
     private static readonly SpendingLimit[] Huge = [new("Budget.PerDay", "usd", decimal.MaxValue / 2, TimeSpan.FromDays(1))];
 
     // The contended cap: 16,000 attempts of 0.01 against 100.00, so 10,000 succeed and 6,000 are refused.
@@ -27,8 +26,8 @@ public class LedgerBenchmarks
     [Benchmark(Baseline = true)]
     public async ValueTask SingleThreadReserveComplete()
     {
-        var r = await _ledger.ReserveAsync(Charge, Huge, default);
-        await _ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, default);
+        var r = await _ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com"), Huge, default);
+        await _ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, null, default);
     }
 
     [Benchmark(OperationsPerInvoke = Threads * AttemptsPerThread)]
@@ -49,10 +48,10 @@ public class LedgerBenchmarks
                 var mine = 0;
                 for (var i = 0; i < AttemptsPerThread; i++)
                 {
-                    var r = ledger.ReserveAsync(Charge, Contended, default).GetAwaiter().GetResult();
+                    var r = ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com"), Contended, default).GetAwaiter().GetResult();
                     if (r.Succeeded)
                     {
-                        ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, default).GetAwaiter().GetResult();
+                        ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, null, default).GetAwaiter().GetResult();
                         mine++;
                     }
                 }

@@ -29,7 +29,7 @@ internal sealed class Wallet : IPaymentMethod
 
     public IReadOnlyCollection<string> Intents { get; } = ["charge"];
 
-    public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
+    public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new PaymentPayload(JsonDocument.Parse("""{"token":"aot"}""").RootElement));
 }
 

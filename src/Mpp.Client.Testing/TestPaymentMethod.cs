@@ -46,19 +46,21 @@ public sealed class TestPaymentMethod : IPaymentMethod
     public int MaxQuotes { get; init; } = 1_000;
 
     /// <summary>
-    /// Runs before each payload is created, e.g. to delay (to widen a race) or to throw (to simulate a wallet failure);
-    /// a throw means no payload was created and nothing is counted.
+    /// Runs before each payload is created, e.g. to delay (to widen a race), to throw (to simulate a wallet failure), or to
+    /// act like a wallet that moves funds itself (<see cref="PaymentAttempt.MarkFundsMovingAsync"/>,
+    /// <see cref="PaymentAttempt.ReportActualFee"/>); a throw means no payload was created and nothing is counted here.
     /// </summary>
-    public Func<PaymentQuote, CancellationToken, ValueTask>? OnCreatePayload { get; init; }
+    public Func<PaymentAttempt, CancellationToken, ValueTask>? OnCreatePayload { get; init; }
 
     /// <inheritdoc />
-    public async ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken)
+    public async ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(quote);
+        ArgumentNullException.ThrowIfNull(attempt);
         cancellationToken.ThrowIfCancellationRequested();
+        var quote = attempt.Quote;
         if (OnCreatePayload is { } hook)
         {
-            await hook(quote, cancellationToken).ConfigureAwait(false);
+            await hook(attempt, cancellationToken).ConfigureAwait(false);
         }
 
         _quotes.Enqueue(quote);
@@ -67,6 +69,6 @@ public sealed class TestPaymentMethod : IPaymentMethod
         }
 
         Interlocked.Increment(ref _payloadsCreated);
-        return new PaymentPayload(_payload, _source);
+        return new PaymentPayload(_payload, _source) { WalletReference = attempt.WalletReference };
     }
 }

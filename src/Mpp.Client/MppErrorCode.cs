@@ -24,7 +24,7 @@ public enum MppErrorCode
     /// <summary>The 402 response carried no challenge that a registered payment method, the policy and the budget allow.</summary>
     NoPayableChallenge,
 
-    /// <summary>The spending policy or a budget cap refused the payment.</summary>
+    /// <summary>The spending policy refused the payment: a method, host, asset or recipient not allowed, an unknown asset, or no cap for the unit. Nothing was paid.</summary>
     PolicyRefused,
 
     /// <summary>The approver (<see cref="Policy.IPaymentApprover"/>) vetoed the payment.</summary>
@@ -50,4 +50,25 @@ public enum MppErrorCode
 
     /// <summary>The bounded number of payment rounds was used up.</summary>
     PaymentRoundsExhausted,
+
+    /// <summary>
+    /// A budget cap refused the payment, whichever cap it was (per request, <c>SetMaxPayment</c>, a rolling window, a host,
+    /// a client, the lifetime); the reason names the cap. Nothing was paid.
+    /// </summary>
+    BudgetExceeded,
+
+    /// <summary>
+    /// A credential was sent (or a wallet started moving funds) and no definite answer came back: the payment may have been
+    /// taken. The amount stays counted in the ledger until the entry is resolved.
+    /// </summary>
+    PaymentOutcomeUnknown,
+
+    /// <summary>The payment method did not create a credential within <c>CredentialTimeout</c>.</summary>
+    CredentialTimeout,
+
+    /// <summary>The payer must act before this payment can be made (e.g. a card needs 3-D Secure); the details say what.</summary>
+    PaymentActionRequired,
+
+    /// <summary>An extension (a payment method's <c>ReadTerms</c>, an approver) failed with an unexpected error; nothing was paid.</summary>
+    ExtensionFailed,
 }

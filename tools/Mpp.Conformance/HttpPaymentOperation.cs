@@ -117,7 +117,7 @@ internal static class HttpPaymentOperation
 
         public IReadOnlyCollection<string> Intents { get; } = ["charge", "session", "authorize", "subscription"];
 
-        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken) => ValueTask.FromResult(payload);
+        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken) => ValueTask.FromResult(payload);
     }
 
     /// <summary>The harness's tamper modes: alter the echoed challenge inside the credential before it leaves.</summary>

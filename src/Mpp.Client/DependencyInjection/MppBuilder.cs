@@ -55,6 +55,14 @@ public sealed class MppBuilder
         return this;
     }
 
+    /// <summary>Registers a reconciler that looks up payments of its method whose outcome is unknown.</summary>
+    public MppBuilder AddReconciler(IPaymentReconciler reconciler)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        Services.AddSingleton(reconciler);
+        return this;
+    }
+
     /// <summary>Replaces the in-memory ledger with <typeparamref name="TLedger"/> (e.g. a durable store).</summary>
     public MppBuilder UseLedger<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TLedger>()
         where TLedger : class, IPaymentLedger

@@ -10,6 +10,7 @@ using Mpp.Client.Diagnostics;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
+using Mpp.Client.Payments;
 using Mpp.Client.Policy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -109,15 +110,40 @@ public static class MppServiceCollectionExtensions
         services.TryAddSingleton<IPaymentLedger>(static sp => new InMemoryPaymentLedger(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new MppTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<SpendingPolicy>();
-        services.TryAddSingleton(static sp => new PaymentFlow(
-            sp.GetServices<IPaymentMethod>(),
-            sp.GetRequiredService<SpendingPolicy>(),
+        services.TryAddSingleton(static sp =>
+        {
+            var methods = new Dictionary<string, IPaymentMethod>(StringComparer.Ordinal);
+            foreach (var m in sp.GetServices<IPaymentMethod>())
+            {
+                methods.TryAdd(m.Method, m); // the first registration of a method wins
+            }
+
+            var monitor = sp.GetRequiredService<IOptionsMonitor<MppOptions>>();
+            return new PaymentCoordinator(
+                methods,
+                sp.GetRequiredService<SpendingPolicy>(),
+                sp.GetRequiredService<IPaymentLedger>(),
+                () => monitor.CurrentValue,
+                sp.GetServices<IPaymentObserver>(),
+                sp.GetRequiredService<MppTelemetry>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<PaymentCoordinator>>() ?? (ILogger)NullLogger.Instance);
+        });
+        services.TryAddSingleton(static sp =>
+        {
+            var monitor = sp.GetRequiredService<IOptionsMonitor<MppOptions>>();
+            return new PaymentFlow(
+                sp.GetRequiredService<PaymentCoordinator>(),
+                sp.GetRequiredService<SpendingPolicy>(),
+                () => monitor.CurrentValue,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance);
+        });
+        services.TryAddSingleton(static sp => new PaymentReconciliation(
             sp.GetRequiredService<IPaymentLedger>(),
-            sp.GetRequiredService<IOptionsMonitor<MppOptions>>(),
-            sp.GetServices<IPaymentObserver>(),
-            sp.GetRequiredService<MppTelemetry>(),
+            sp.GetServices<IPaymentReconciler>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance));
+            sp.GetService<ILogger<PaymentReconciliation>>()));
         services.TryAddSingleton<PaymentHandlerFactory>();
         return new MppBuilder(services);
     }

@@ -40,4 +40,16 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Debug, "Following redirect {StatusCode} from {From} to {To}")]
     public static partial void Redirect(ILogger logger, int statusCode, string from, string to);
+
+    [LoggerMessage(20, LogLevel.Information, "Ledger entry {EntryId} resolved as {Outcome} ({By})")]
+    public static partial void EntryResolved(ILogger logger, Guid entryId, Mpp.Client.Ledger.LedgerOutcome outcome, string by);
+
+    [LoggerMessage(21, LogLevel.Warning, "Reconciler {Reconciler} failed to look up ledger entry {EntryId}: {ErrorType}")]
+    public static partial void ReconcilerFailed(ILogger logger, string reconciler, Guid entryId, string errorType);
+
+    [LoggerMessage(22, LogLevel.Warning, "Payment method {Wallet} failed to create a credential ({Code}, funds may have moved: {FundsMayHaveMoved}): {Reason}")]
+    public static partial void WalletFailed(ILogger logger, string wallet, MppErrorCode code, bool fundsMayHaveMoved, string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "Extension {Extension} failed for challenge {ChallengeId}: {ErrorType}")]
+    public static partial void ExtensionFailed(ILogger logger, string extension, string? challengeId, string errorType);
 }

@@ -1,8 +1,38 @@
+using Mpp.Client.Methods;
+
 namespace Mpp.Client.Http;
 
 /// <summary>Why one challenge of a 402 was not paid.</summary>
-/// <param name="ChallengeId">The challenge id, or null when the challenge could not be parsed.</param>
-/// <param name="Method">The method, when known.</param>
-/// <param name="Intent">The intent, when known.</param>
-/// <param name="Reason">Why it was passed over (no secrets).</param>
-public sealed record ChallengeRejection(string? ChallengeId, string? Method, string? Intent, string Reason);
+public sealed class ChallengeRejection
+{
+    /// <summary>Creates a rejection.</summary>
+    /// <param name="code">The machine-readable reason.</param>
+    /// <param name="reason">Why it was passed over (no secrets).</param>
+    public ChallengeRejection(MppErrorCode code, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Code = code;
+        Reason = reason;
+    }
+
+    /// <summary>The challenge id, or null when the challenge could not be parsed.</summary>
+    public string? ChallengeId { get; init; }
+
+    /// <summary>The method, when known.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The intent, when known.</summary>
+    public string? Intent { get; init; }
+
+    /// <summary>The machine-readable reason.</summary>
+    public MppErrorCode Code { get; }
+
+    /// <summary>Why it was passed over (no secrets).</summary>
+    public string Reason { get; }
+
+    /// <summary>The quote, when the terms could be read (so a refusal can still show what it would have cost).</summary>
+    public PaymentQuote? Quote { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Method ?? "?"}/{Intent ?? "?"} {ChallengeId}: {Code}: {Reason}";
+}

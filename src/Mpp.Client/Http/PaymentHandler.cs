@@ -136,7 +136,7 @@ public sealed class PaymentHandler : DelegatingHandler
             response.Dispose();
 
             // A credential never follows a redirect, whatever the target's origin.
-            PaymentFlow.RemoveCredential(request);
+            HttpPaymentExchange.RemoveCredential(request);
             request.Headers.Authorization = null;
             if (status == HttpStatusCode.SeeOther ? request.Method != HttpMethod.Head
                 : (status is HttpStatusCode.Moved or HttpStatusCode.Found) && request.Method == HttpMethod.Post)

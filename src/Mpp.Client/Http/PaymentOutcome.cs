@@ -4,46 +4,68 @@ using Mpp.Client.Protocol;
 namespace Mpp.Client.Http;
 
 /// <summary>
-/// What the payment handler did for a request that met a 402; read it with
-/// <see cref="HttpResponseMessagePaymentExtensions.GetPaymentOutcome"/>.
+/// What the payment flow did for a request that met a 402; read it with
+/// <see cref="HttpResponseMessagePaymentExtensions.GetPaymentOutcome"/> (HTTP) or from
+/// <see cref="Payments.PaymentCoordinator.PayAsync"/> (any transport).
 /// </summary>
+/// <remarks>
+/// It is null only when the handler did not act: no 402, <see cref="PaymentMode.Disabled"/>, or an outer handler left it to
+/// an inner one.
+/// </remarks>
 public sealed class PaymentOutcome
 {
-    internal PaymentOutcome(PaymentStatus status, MppErrorCode? code, string? reason, PaymentQuote? quote, PaymentReceipt? receipt, PaymentProblem? problem, IReadOnlyList<ChallengeRejection> rejections, int rounds)
-    {
-        Status = status;
-        Code = code;
-        Reason = reason;
-        Quote = quote;
-        Receipt = receipt;
-        Problem = problem;
-        Rejections = rejections;
-        Rounds = rounds;
-    }
+    /// <summary>Creates an outcome (for transports built on the coordinator, and for tests).</summary>
+    public PaymentOutcome(PaymentStatus status) => Status = status;
 
     /// <summary>How it ended.</summary>
     public PaymentStatus Status { get; }
 
-    /// <summary>The error code when not paid.</summary>
-    public MppErrorCode? Code { get; }
+    /// <summary>The error code when not paid (or paid with an unknown outcome).</summary>
+    public MppErrorCode? Code { get; init; }
 
     /// <summary>A human-readable reason when not paid (no secrets).</summary>
-    public string? Reason { get; }
+    public string? Reason { get; init; }
 
     /// <summary>The quote that was paid, attempted or quoted.</summary>
-    public PaymentQuote? Quote { get; }
+    public PaymentQuote? Quote { get; init; }
 
     /// <summary>The parsed receipt of a paid response, when the server sent a valid one.</summary>
-    public PaymentReceipt? Receipt { get; }
+    public PaymentReceipt? Receipt { get; init; }
+
+    /// <summary>Why a receipt the server sent could not be used (present but unparseable), or null (none sent, or valid).</summary>
+    public string? ReceiptError { get; init; }
+
+    /// <summary>The wallet's typed failure, when a payment method failed (secret-free by contract).</summary>
+    public PaymentMethodException? MethodError { get; init; }
 
     /// <summary>The problem details of the last error response, when any.</summary>
-    public PaymentProblem? Problem { get; }
+    public PaymentProblem? Problem { get; init; }
 
     /// <summary>Every challenge passed over, with why.</summary>
-    public IReadOnlyList<ChallengeRejection> Rejections { get; }
+    public IReadOnlyList<ChallengeRejection> Rejections { get; init; } = [];
 
     /// <summary>How many credentials were sent.</summary>
-    public int Rounds { get; }
+    public int Rounds { get; init; }
+
+    /// <summary>The exception behind a wallet failure, kept as the inner exception of a <see cref="PaymentException"/> only (never in text).</summary>
+    internal Exception? Cause { get; init; }
+
+    /// <summary>True when money may have moved: paid, or sent (or moving) with an unknown outcome.</summary>
+    public bool MoneyMayHaveMoved => Status is PaymentStatus.Paid or PaymentStatus.Unknown;
+
+    internal PaymentOutcome WithProblem(PaymentProblem? problem) => problem is null ? this : new(Status)
+    {
+        Code = Code,
+        Reason = Reason,
+        Quote = Quote,
+        Receipt = Receipt,
+        ReceiptError = ReceiptError,
+        MethodError = MethodError,
+        Problem = problem,
+        Rejections = Rejections,
+        Rounds = Rounds,
+        Cause = Cause,
+    };
 
     /// <inheritdoc />
     public override string ToString() => Reason is null ? $"{Status} {Quote}" : $"{Status} ({Code}): {Reason}";

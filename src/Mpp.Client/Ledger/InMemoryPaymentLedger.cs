@@ -6,6 +6,7 @@ namespace Mpp.Client.Ledger;
 /// never under-counts (a payment may count up to one second longer than the window, never shorter).
 /// </summary>
 /// <remarks>
+/// Settled and released entries stay listable up to the newest 10,000; pending ones until they are resolved.
 /// Spend is lost when the process exits; use a durable <see cref="IPaymentLedger"/> to carry budgets across restarts or to
 /// share them between processes. A cap added by a configuration reload counts from the history this ledger still holds
 /// (at least one day, or the longest window in use).
@@ -13,17 +14,20 @@ namespace Mpp.Client.Ledger;
 public sealed class InMemoryPaymentLedger : IPaymentLedger
 {
     private const long MinimumRetentionSeconds = 86_400;
+    private const int MaxFinalEntries = 10_000;
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<(string? Host, string Unit), Series> _series = [];
     private readonly Dictionary<Guid, Entry> _open = [];
+    private readonly Queue<Entry> _final = new();
+    private readonly HashSet<Guid> _finalIds = [];
     private long _lastSecond = long.MinValue;
 
     /// <summary>Creates a ledger that reads time from <paramref name="timeProvider"/> (the system clock by default).</summary>
     public InMemoryPaymentLedger(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
 
-    /// <summary>How many reservations are neither settled, released nor abandoned as unknown.</summary>
+    /// <summary>How many entries are pending: reserved, sent, or with an unknown outcome.</summary>
     public int OpenReservations
     {
         get
@@ -40,65 +44,51 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
     {
         ArgumentNullException.ThrowIfNull(charge);
         ArgumentNullException.ThrowIfNull(limits);
-        ArgumentOutOfRangeException.ThrowIfNegative(charge.Amount);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var second = NowSecond();
-            foreach (var limit in limits)
+            if (_open.ContainsKey(charge.Id) || _finalIds.Contains(charge.Id))
             {
-                if (!string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var spent = GetSeries(limit.Scope, charge.Unit).Spent(limit.Window, second);
-                if (spent + charge.Amount > limit.Cap)
-                {
-                    return ValueTask.FromResult(LedgerReservation.Refused(limit, spent));
-                }
+                return ValueTask.FromResult(LedgerReservation.Reserved(charge.Id)); // a retried reserve counts once
             }
 
-            var entry = new Entry(charge.Amount);
-            AddTo(entry, null, charge.Unit, second);
-            AddTo(entry, charge.Host, charge.Unit, second);
+            var second = NowSecond();
+            if (Check(charge.Unit, charge.Amount, limits, second) is { } refused)
+            {
+                return ValueTask.FromResult(refused);
+            }
+
+            var entry = new Entry(charge, _time.GetUtcNow());
+            entry.Scopes.Add(GetSeries(null, charge.Unit));
+            AddScope(entry, GetSeries(charge.Host, charge.Unit));
             foreach (var limit in limits)
             {
                 if (limit.Scope is not null && string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
                 {
-                    AddTo(entry, limit.Scope, charge.Unit, second);
+                    AddScope(entry, GetSeries(limit.Scope, charge.Unit));
                 }
             }
 
-            var id = Guid.NewGuid();
-            _open.Add(id, entry);
-            return ValueTask.FromResult(LedgerReservation.Reserved(id));
+            entry.AddSegment(second, charge.Amount);
+            _open.Add(charge.Id, entry);
+            return ValueTask.FromResult(LedgerReservation.Reserved(charge.Id));
         }
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Reserved and sent amounts count alike here, and only <see cref="CompleteAsync"/> can uncount one, so there is
-    /// nothing to record in memory; a durable store records the transition for audit and crash recovery.
-    /// </remarks>
-    public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    /// <inheritdoc />
-    public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken)
+    public ValueTask MarkSentAsync(Guid reservationId, string? walletReference, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (!_open.Remove(reservationId, out var entry))
+            if (_open.TryGetValue(reservationId, out var entry))
             {
-                return ValueTask.CompletedTask;
-            }
-
-            if (outcome == LedgerOutcome.Released)
-            {
-                foreach (var (series, bucket) in entry.Buckets)
+                if (entry.State == LedgerEntryState.Reserved)
                 {
-                    series.Remove(bucket, entry.Amount);
+                    entry.State = LedgerEntryState.Sent;
                 }
+
+                entry.WalletReference = walletReference ?? entry.WalletReference;
+                entry.Updated = _time.GetUtcNow();
             }
         }
 
@@ -106,6 +96,140 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
     }
 
     /// <inheritdoc />
+    public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken cancellationToken)
+    {
+        if (finalAmount is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(finalAmount), "A final amount cannot be negative.");
+        }
+
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(reservationId, out var entry))
+            {
+                return ValueTask.CompletedTask; // unknown or already final
+            }
+
+            entry.Updated = _time.GetUtcNow();
+            entry.Reference = reference ?? entry.Reference;
+            switch (outcome)
+            {
+                case LedgerOutcome.Unknown:
+                    entry.State = LedgerEntryState.Unknown; // stays counted and pending
+                    return ValueTask.CompletedTask;
+                case LedgerOutcome.Released:
+                    entry.SetAmount(0, NowSecond());
+                    entry.State = LedgerEntryState.Released;
+                    break;
+                default:
+                    if (finalAmount is { } final)
+                    {
+                        entry.SetAmount(final, NowSecond()); // money moved: a larger final amount is counted without a cap check
+                    }
+
+                    entry.State = LedgerEntryState.Settled;
+                    break;
+            }
+
+            _open.Remove(reservationId);
+            RememberFinal(entry);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">There is no pending reservation with this id.</exception>
+    public ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfNegative(newAmount);
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(reservationId, out var entry))
+            {
+                throw new InvalidOperationException($"There is no pending ledger reservation {reservationId:N}.");
+            }
+
+            var second = NowSecond();
+            var delta = newAmount - entry.Amount;
+            if (delta > 0 && Check(entry.Charge.Unit, delta, limits, second) is { } refused)
+            {
+                return ValueTask.FromResult(refused);
+            }
+
+            entry.SetAmount(newAmount, second);
+            entry.Updated = _time.GetUtcNow();
+            return ValueTask.FromResult(LedgerReservation.Reserved(reservationId));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LedgerEntry> ListAsync(LedgerQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        List<LedgerEntry> result;
+        lock (_gate)
+        {
+            result = new List<LedgerEntry>(_open.Count + _final.Count);
+            foreach (var e in _open.Values)
+            {
+                result.Add(e.ToPublic());
+            }
+
+            foreach (var e in _final)
+            {
+                result.Add(e.ToPublic());
+            }
+        }
+
+        result.RemoveAll(e => !query.Matches(e));
+        result.Sort(static (a, b) => b.CreatedAt.CompareTo(a.CreatedAt));
+        var limit = query.Limit ?? int.MaxValue;
+        foreach (var e in result)
+        {
+            if (limit-- <= 0)
+            {
+                yield break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return e;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<LedgerUsage> GetUsageAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        lock (_gate)
+        {
+            var second = NowSecond();
+            var series = GetSeries(scope, unit);
+            var total = series.Spent(window, second);
+            var windowSeconds = window is null ? (long?)null : Math.Max(1, (long)Math.Ceiling(window.Value.TotalSeconds));
+            var locked = 0m;
+            foreach (var entry in _open.Values)
+            {
+                if (entry.Scopes.Contains(series))
+                {
+                    foreach (var segment in entry.Segments)
+                    {
+                        if (windowSeconds is not { } w || segment.Second + w >= second)
+                        {
+                            locked += segment.Amount;
+                        }
+                    }
+                }
+            }
+
+            return ValueTask.FromResult(new LedgerUsage(locked, total - locked));
+        }
+    }
+
+    /// <inheritdoc cref="IPaymentLedger.GetSpentAsync"/>
     public ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(unit);
@@ -115,18 +239,41 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
         }
     }
 
-    private void AddTo(Entry entry, string? host, string unit, long second)
+    private LedgerReservation? Check(string unit, decimal amount, IReadOnlyList<SpendingLimit> limits, long second)
     {
-        var series = GetSeries(host, unit);
-        foreach (var (s, _) in entry.Buckets)
+        foreach (var limit in limits)
         {
-            if (ReferenceEquals(s, series))
+            if (!string.Equals(limit.Unit, unit, StringComparison.Ordinal))
             {
-                return; // the same scope named twice (e.g. a host cap keyed by the exact host)
+                continue;
+            }
+
+            var spent = GetSeries(limit.Scope, unit).Spent(limit.Window, second);
+            if (spent + amount > limit.Cap)
+            {
+                return LedgerReservation.Refused(limit, spent);
             }
         }
 
-        entry.Buckets.Add((series, series.Add(second, entry.Amount)));
+        return null;
+    }
+
+    private void RememberFinal(Entry entry)
+    {
+        _final.Enqueue(entry);
+        _finalIds.Add(entry.Charge.Id);
+        while (_final.Count > MaxFinalEntries && _final.TryDequeue(out var old))
+        {
+            _finalIds.Remove(old.Charge.Id);
+        }
+    }
+
+    private static void AddScope(Entry entry, Series series)
+    {
+        if (!entry.Scopes.Contains(series))
+        {
+            entry.Scopes.Add(series); // the same scope named twice (e.g. a host cap keyed by the exact host) counts once
+        }
     }
 
     private Series GetSeries(string? host, string unit)
@@ -151,11 +298,88 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
         return _lastSecond; // never goes backwards, even if the clock does
     }
 
-    private sealed class Entry(decimal amount)
+    private sealed class Entry(LedgerCharge charge, DateTimeOffset created)
     {
-        public decimal Amount { get; } = amount;
+        public LedgerCharge Charge { get; } = charge;
 
-        public List<(Series Series, Bucket Bucket)> Buckets { get; } = new(3);
+        public DateTimeOffset Created { get; } = created;
+
+        public DateTimeOffset? Updated { get; set; }
+
+        public LedgerEntryState State { get; set; }
+
+        public string? WalletReference { get; set; }
+
+        public string? Reference { get; set; }
+
+        public List<Series> Scopes { get; } = new(3);
+
+        public List<Segment> Segments { get; } = new(1);
+
+        public decimal Amount
+        {
+            get
+            {
+                var sum = 0m;
+                foreach (var s in Segments)
+                {
+                    sum += s.Amount;
+                }
+
+                return sum;
+            }
+        }
+
+        public void AddSegment(long second, decimal amount)
+        {
+            var segment = new Segment(second, amount);
+            foreach (var series in Scopes)
+            {
+                segment.Buckets.Add(series.Add(second, amount));
+            }
+
+            Segments.Add(segment);
+        }
+
+        /// <summary>Raises the amount by a segment counted now, or lowers it from the newest segments back.</summary>
+        public void SetAmount(decimal amount, long second)
+        {
+            var delta = amount - Amount;
+            if (delta > 0)
+            {
+                AddSegment(second, delta);
+                return;
+            }
+
+            for (var i = Segments.Count - 1; i >= 0 && delta < 0; i--)
+            {
+                var segment = Segments[i];
+                var take = Math.Min(segment.Amount, -delta);
+                for (var j = 0; j < Scopes.Count; j++)
+                {
+                    Scopes[j].Remove(segment.Buckets[j], take);
+                }
+
+                segment.Amount -= take;
+                delta += take;
+            }
+        }
+
+        public LedgerEntry ToPublic() => new(Charge, State, Amount, Created)
+        {
+            UpdatedAt = Updated,
+            WalletReference = WalletReference,
+            Reference = Reference,
+        };
+    }
+
+    private sealed class Segment(long second, decimal amount)
+    {
+        public long Second { get; } = second;
+
+        public decimal Amount { get; set; } = amount;
+
+        public List<Bucket> Buckets { get; } = new(3);
     }
 
     private sealed class Bucket(long second, long seq)

@@ -6,7 +6,12 @@ namespace Mpp.Client.Methods;
 /// A wallet for one payment method (<c>tempo</c>, <c>stripe</c>, <c>lightning</c>, ...): it says which intents it pays,
 /// reads what a challenge asks for, and creates the credential payload.
 /// </summary>
-/// <remarks>Register implementations in DI (<c>services.AddMpp(...).AddPaymentMethod&lt;T&gt;()</c>); the core never depends on a rail.</remarks>
+/// <remarks>
+/// Register implementations in DI (<c>services.AddMpp(...).AddPaymentMethod&lt;T&gt;()</c>); the core never depends on a
+/// rail. Rules: <see cref="Method"/> is a lowercase method id; the payload is a JSON object; honour the cancellation
+/// token; throw <see cref="MppException"/> from <see cref="ReadTerms"/> for unusable terms and
+/// <see cref="PaymentMethodException"/> for typed, secret-free failures.
+/// </remarks>
 public interface IPaymentMethod
 {
     /// <summary>The method identifier this wallet pays, lowercase (e.g. <c>tempo</c>).</summary>
@@ -16,14 +21,21 @@ public interface IPaymentMethod
     IReadOnlyCollection<string> Intents { get; }
 
     /// <summary>
-    /// Reads the terms of a challenge (amount, currency, recipient) so that policy can check them before anything is signed.
-    /// The default reads the shared <c>charge</c> request fields.
+    /// Reads the terms of a challenge (amount, currency, recipients, fee, kind) so that policy can check them before
+    /// anything is signed. The default reads the shared <c>charge</c> request fields.
     /// </summary>
     /// <exception cref="MppException">The request does not carry usable terms.</exception>
     PaymentTerms ReadTerms(Challenge challenge) => PaymentTerms.FromChargeRequest(challenge);
 
-    /// <summary>Creates the credential payload for an approved, reserved quote.</summary>
-    /// <param name="quote">What is being paid: the challenge, the terms, the origin.</param>
-    /// <param name="cancellationToken">Cancels the creation.</param>
-    ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads the terms when that needs I/O (fee data from a chain, a node's view of an invoice). The default calls
+    /// <see cref="ReadTerms"/>.
+    /// </summary>
+    /// <exception cref="MppException">The request does not carry usable terms.</exception>
+    ValueTask<PaymentTerms> ReadTermsAsync(Challenge challenge, CancellationToken cancellationToken) => new(ReadTerms(challenge));
+
+    /// <summary>Creates the credential payload for an approved, reserved attempt.</summary>
+    /// <param name="attempt">The quote, the reservation, an idempotency key, and the calls to report moving funds and the actual fee.</param>
+    /// <param name="cancellationToken">Cancels the creation (the caller's token, the HTTP timeout and <c>CredentialTimeout</c>).</param>
+    ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
 }

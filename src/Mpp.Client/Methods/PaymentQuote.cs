@@ -11,7 +11,13 @@ namespace Mpp.Client.Methods;
 public sealed class PaymentQuote
 {
     /// <summary>Creates a quote.</summary>
-    public PaymentQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, AssetInfo asset, decimal displayAmount)
+    /// <param name="challenge">The challenge.</param>
+    /// <param name="terms">Its terms.</param>
+    /// <param name="requestUri">The resource paid for (an HTTP URI, or another transport's resource URI).</param>
+    /// <param name="asset">The asset and how it is counted.</param>
+    /// <param name="displayAmount">The amount in the asset's display unit.</param>
+    /// <param name="displayFee">The most the fee can be, in the same unit (zero without a fee).</param>
+    public PaymentQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, AssetInfo asset, decimal displayAmount, decimal displayFee = 0)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(terms);
@@ -22,6 +28,7 @@ public sealed class PaymentQuote
         RequestUri = requestUri;
         Asset = asset;
         DisplayAmount = displayAmount;
+        DisplayFee = displayFee;
         Origin = requestUri.GetLeftPart(UriPartial.Authority);
         Host = requestUri.IdnHost.ToLowerInvariant();
         ExpiresAt = (challenge.ExpiresAt, terms.ExpiresAt) switch
@@ -63,15 +70,31 @@ public sealed class PaymentQuote
     /// <summary>The amount in the asset's display unit (e.g. 0.01 for 10000 base units of a 6-decimal stablecoin).</summary>
     public decimal DisplayAmount { get; }
 
+    /// <summary>The most the fee can be, in the budget unit (zero when the terms declare no fee).</summary>
+    public decimal DisplayFee { get; }
+
+    /// <summary>What the budget counts: <see cref="DisplayAmount"/> + <see cref="DisplayFee"/>.</summary>
+    public decimal DisplayTotal => DisplayAmount + DisplayFee;
+
+    /// <summary>A charge or a deposit.</summary>
+    public PaymentKind Kind => Terms.Kind;
+
     /// <summary>The budget unit (e.g. <c>usd</c>).</summary>
     public string Unit => Asset.Unit;
 
     /// <summary>The recipient, when the request names one.</summary>
     public string? Recipient => Terms.Recipient;
 
+    /// <summary>Every payee (primary and splits).</summary>
+    public IReadOnlyList<string> Recipients => Terms.Recipients;
+
     /// <summary>The earliest of the challenge's and the request's expiry.</summary>
     public DateTimeOffset? ExpiresAt { get; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Method}/{Intent} {DisplayAmount} {Unit} ({Amount} {Asset.Key}) to {Recipient ?? "-"} at {Origin}";
+    /// <remarks>Amounts are shown in the budget unit only (never base units beside a display unit, which would misread).</remarks>
+    public override string ToString() =>
+        DisplayFee == 0
+            ? $"{Method}/{Intent} {DisplayAmount} {Unit} to {Recipient ?? "-"} at {Origin}"
+            : $"{Method}/{Intent} {DisplayAmount} {Unit} + fee up to {DisplayFee} {Unit} to {Recipient ?? "-"} at {Origin}";
 }

@@ -39,6 +39,24 @@ public sealed class PaymentTerms
     public string? ExternalId { get; }
 
     /// <summary>
+    /// Every payee (the primary <see cref="Recipient"/> and split recipients); each is checked against
+    /// <c>AllowedRecipients</c>. Defaults to <see cref="Recipient"/> alone.
+    /// </summary>
+    public IReadOnlyList<string> Recipients
+    {
+        get => _recipients ?? (Recipient is null ? [] : [Recipient]);
+        init => _recipients = value;
+    }
+
+    /// <summary>The most the wallet may spend beyond <see cref="Amount"/> (network or routing fee), counted against the budget like the amount.</summary>
+    public PaymentFee? Fee { get; init; }
+
+    /// <summary>A charge (the default) or a deposit (per-request caps do not apply to deposits).</summary>
+    public PaymentKind Kind { get; init; }
+
+    private readonly IReadOnlyList<string>? _recipients;
+
+    /// <summary>
     /// Reads the shared charge fields: <c>amount</c> (a string of decimal digits in base units), <c>currency</c>,
     /// optional <c>recipient</c>, <c>expires</c> and <c>externalId</c>.
     /// </summary>

@@ -4,10 +4,11 @@ namespace Mpp.Client.Policy;
 
 /// <summary>
 /// A hook that approves or vetoes payments before any credential exists: a human in the loop, a second budget system,
-/// an allow-list service. Called after the budget is reserved, so concurrent payments cannot overshoot a cap while it waits.
+/// an allow-list service. Called after the budget is reserved, so concurrent payments cannot overshoot a cap while it
+/// waits. An approver that throws is treated as a denial (<see cref="MppErrorCode.ExtensionFailed"/>).
 /// </summary>
 public interface IPaymentApprover
 {
-    /// <summary>Returns <see langword="true"/> to pay, <see langword="false"/> to refuse.</summary>
-    ValueTask<bool> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken);
+    /// <summary>Approves the quote, or denies it with a reason.</summary>
+    ValueTask<ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken);
 }

@@ -60,6 +60,12 @@ public sealed class MppOptions
     /// <summary>The most redirects followed per request. Default 10.</summary>
     public int MaxRedirects { get; set; } = 10;
 
+    /// <summary>
+    /// The longest a payment method may take to create a credential (default 60 s; 1 s to 1 hour). On timeout nothing is
+    /// sent, and the reservation is released unless the wallet said funds are moving.
+    /// </summary>
+    public TimeSpan CredentialTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Retries of paid requests after transient failures.</summary>
     public PaymentRetryOptions Retry { get; set; } = new();
 }

@@ -130,6 +130,11 @@ internal sealed class PolicySnapshot
             errors.Add("Mpp:MaxPaymentRounds must be between 1 and 5.");
         }
 
+        if (options.CredentialTimeout < TimeSpan.FromSeconds(1) || options.CredentialTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add("Mpp:CredentialTimeout must be between 1 second and 1 hour.");
+        }
+
         if (options.MaxRedirects is < 0 or > 50)
         {
             errors.Add("Mpp:MaxRedirects must be between 0 and 50.");

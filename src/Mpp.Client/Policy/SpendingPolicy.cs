@@ -1,5 +1,6 @@
 using System.Numerics;
 using Microsoft.Extensions.Options;
+using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
 using Mpp.Client.Protocol;
@@ -55,74 +56,110 @@ public sealed class SpendingPolicy
 
     /// <summary>
     /// Turns a challenge's terms into a quote and checks it against every rule that needs no ledger: allowed method,
-    /// host, asset and recipient; known asset; per-request caps; a cap existing for the unit.
+    /// host, asset and every recipient; known asset (fee included, in the same unit); per-request caps (charges only);
+    /// a cap existing for the unit.
     /// </summary>
-    /// <returns>The quote, or null with <paramref name="refusal"/> set.</returns>
-    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, out string? refusal) =>
-        TryQuote(challenge, terms, requestUri, null, out refusal);
-
-    /// <summary>
-    /// As <see cref="TryQuote(Challenge, PaymentTerms, Uri, out string?)"/>, with the per-request caps of a client budget
-    /// (<paramref name="clientBudget"/>: the HTTP client's name) applied on top of the shared ones.
-    /// </summary>
-    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, string? clientBudget, out string? refusal)
+    /// <param name="challenge">The challenge.</param>
+    /// <param name="terms">Its terms, read by the payment method.</param>
+    /// <param name="requestUri">The resource paid for.</param>
+    /// <param name="clientBudget">The HTTP client whose own budget applies on top of the shared one, or null.</param>
+    /// <param name="rejection">Why it cannot be paid (with the quote when the terms could be counted), or null.</param>
+    /// <returns>The quote when every rule allows it; otherwise null.</returns>
+    public PaymentQuote? TryQuote(Challenge challenge, PaymentTerms terms, Uri requestUri, string? clientBudget, out ChallengeRejection? rejection)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(requestUri);
         var s = Snapshot;
-        refusal = null;
-        if (!s.MethodAllowed(challenge.Method, challenge.Intent))
-        {
-            refusal = $"Method {challenge.Method}/{challenge.Intent} is not in AllowedMethods.";
-            return null;
-        }
-
-        var host = requestUri.IdnHost.ToLowerInvariant();
-        if (!s.HostAllowed(host))
-        {
-            refusal = $"Host {host} is not in AllowedHosts.";
-            return null;
-        }
+        rejection = null;
+        ChallengeRejection Refuse(MppErrorCode code, string reason, PaymentQuote? quote = null) =>
+            new(code, reason) { ChallengeId = challenge.Id, Method = challenge.Method, Intent = challenge.Intent, Quote = quote };
 
         if (!s.Assets.TryGet(terms.Currency, out var asset))
         {
-            refusal = $"Asset '{terms.Currency}' is unknown; configure its decimals under Mpp:Assets to pay it.";
-            return null;
-        }
-
-        if (s.AllowedAssets.Count > 0 && !s.AllowedAssets.Contains(asset.Key))
-        {
-            refusal = $"Asset '{asset.Key}' is not in AllowedAssets.";
-            return null;
-        }
-
-        if (s.AllowedRecipients.Count > 0 && (terms.Recipient is null || !s.AllowedRecipients.Contains(terms.Recipient)))
-        {
-            refusal = $"Recipient '{terms.Recipient ?? "(none)"}' is not in AllowedRecipients.";
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"Asset '{terms.Currency}' is unknown; configure its decimals under Mpp:Assets to pay it.");
             return null;
         }
 
         if (!TryToDisplay(terms.Amount, asset.Decimals, out var display))
         {
-            refusal = $"Amount {terms.Amount} {asset.Key} is too large to count.";
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"Amount {terms.Amount} (base units of {asset.Key}) is too large to count.");
             return null;
         }
 
-        if (s.ExceededPerRequestCap(host, asset.Unit, display) is { } exceeded)
+        var displayFee = 0m;
+        if (terms.Fee is { } fee)
         {
-            refusal = $"{display} {asset.Unit} exceeds the {exceeded.Name} cap of {exceeded.Cap} {asset.Unit}.";
+            if (!s.Assets.TryGet(fee.Currency, out var feeAsset) || feeAsset.Unit != asset.Unit)
+            {
+                rejection = Refuse(MppErrorCode.PolicyRefused, $"The fee asset '{fee.Currency}' does not count in {asset.Unit}, the unit of the amount.");
+                return null;
+            }
+
+            if (!TryToDisplay(fee.MaxAmount, feeAsset.Decimals, out displayFee))
+            {
+                rejection = Refuse(MppErrorCode.PolicyRefused, $"The fee {fee.MaxAmount} (base units of {feeAsset.Key}) is too large to count.");
+                return null;
+            }
+        }
+
+        var quote = new PaymentQuote(challenge, terms, requestUri, asset, display, displayFee);
+        if (!s.MethodAllowed(challenge.Method, challenge.Intent))
+        {
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"Method {challenge.Method}/{challenge.Intent} is not in AllowedMethods.", quote);
             return null;
+        }
+
+        var host = quote.Host;
+        if (!s.HostAllowed(host))
+        {
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"Host {host} is not in AllowedHosts.", quote);
+            return null;
+        }
+
+        if (s.AllowedAssets.Count > 0 && !s.AllowedAssets.Contains(asset.Key))
+        {
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"Asset '{asset.Key}' is not in AllowedAssets.", quote);
+            return null;
+        }
+
+        if (s.AllowedRecipients.Count > 0)
+        {
+            var recipients = terms.Recipients;
+            if (recipients.Count == 0)
+            {
+                rejection = Refuse(MppErrorCode.PolicyRefused, "The request names no recipient, and AllowedRecipients is set.", quote);
+                return null;
+            }
+
+            foreach (var r in recipients)
+            {
+                if (!s.AllowedRecipients.Contains(r))
+                {
+                    rejection = Refuse(MppErrorCode.PolicyRefused, $"Recipient '{r}' is not in AllowedRecipients.", quote);
+                    return null;
+                }
+            }
+        }
+
+        var total = quote.DisplayTotal;
+        if (terms.Kind == PaymentKind.Charge)
+        {
+            if (s.ExceededPerRequestCap(host, asset.Unit, total) is { } exceeded)
+            {
+                rejection = Refuse(MppErrorCode.BudgetExceeded, $"{total} {asset.Unit} exceeds the {exceeded.Name} cap of {exceeded.Cap} {asset.Unit}.", quote);
+                return null;
+            }
         }
 
         var client = GetClientBudget(clientBudget, s);
-        if (client is not null)
+        if (client is not null && terms.Kind == PaymentKind.Charge)
         {
             foreach (var (name, unit, cap) in client.PerRequest)
             {
-                if (unit == asset.Unit && display > cap)
+                if (unit == asset.Unit && total > cap)
                 {
-                    refusal = $"{display} {asset.Unit} exceeds the {name} cap of {cap} {asset.Unit}.";
+                    rejection = Refuse(MppErrorCode.BudgetExceeded, $"{total} {asset.Unit} exceeds the {name} cap of {cap} {asset.Unit}.", quote);
                     return null;
                 }
             }
@@ -130,21 +167,90 @@ public sealed class SpendingPolicy
 
         if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit) && client?.HasCap(asset.Unit) != true)
         {
-            refusal = $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).";
+            rejection = Refuse(MppErrorCode.PolicyRefused, $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).", quote);
             return null;
         }
 
-        return new PaymentQuote(challenge, terms, requestUri, asset, display);
+        return quote;
     }
 
-    /// <summary>Reserves the quote's amount against every cap, then asks the approvers; releases the reservation when one refuses.</summary>
-    public ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
-        AuthorizeAsync(quote, null, cancellationToken);
+    /// <summary>
+    /// Checks the quote's total against every rolling and lifetime cap without reserving anything (for quotes and
+    /// dry runs; a payment reserves atomically in <see cref="AuthorizeAsync"/>).
+    /// </summary>
+    /// <returns>The refusal naming the cap, or null when every cap has room now.</returns>
+    public async ValueTask<ChallengeRejection?> CheckBudgetAsync(PaymentQuote quote, string? clientBudget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        foreach (var limit in LimitsFor(quote, clientBudget))
+        {
+            if (limit.Unit != quote.Unit)
+            {
+                continue;
+            }
 
-    /// <summary>As <see cref="AuthorizeAsync(PaymentQuote, CancellationToken)"/>, counting the payment against a client budget too.</summary>
+            var spent = await _ledger.GetSpentAsync(limit.Unit, limit.Scope, limit.Window, cancellationToken).ConfigureAwait(false);
+            if (spent + quote.DisplayTotal > limit.Cap)
+            {
+                return CapRefusal(quote, limit, spent);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reserves the quote's total (amount and fee) against every cap under a new ledger id, then asks the approvers;
+    /// releases the reservation when one denies or fails.
+    /// </summary>
     public async ValueTask<PaymentAuthorization> AuthorizeAsync(PaymentQuote quote, string? clientBudget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(quote);
+        var charge = new LedgerCharge(quote.Unit, quote.DisplayTotal, quote.Host)
+        {
+            Description = $"{quote.Method}/{quote.Intent} {quote.Origin}",
+            Method = quote.Method,
+            Intent = quote.Intent,
+            ChallengeId = quote.Challenge.Id,
+            Kind = quote.Kind,
+        };
+        var reservation = await _ledger.ReserveAsync(charge, LimitsFor(quote, clientBudget), cancellationToken).ConfigureAwait(false);
+        if (!reservation.Succeeded)
+        {
+            var refusal = CapRefusal(quote, reservation.RefusedBy!, reservation.SpentInWindow);
+            return PaymentAuthorization.Refuse(refusal.Code, refusal.Reason);
+        }
+
+        foreach (var approver in _approvers)
+        {
+            ApprovalDecision? decision;
+            try
+            {
+                decision = await approver.ApproveAsync(quote, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, null, CancellationToken.None).ConfigureAwait(false);
+                if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                return PaymentAuthorization.Refuse(MppErrorCode.ExtensionFailed, $"The approver {approver.GetType().Name} failed ({ex.GetType().Name}); nothing was paid.");
+            }
+
+            if (decision is not { IsApproved: true })
+            {
+                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, null, CancellationToken.None).ConfigureAwait(false);
+                return PaymentAuthorization.Refuse(MppErrorCode.ApprovalDenied, $"The approver {approver.GetType().Name} denied the payment: {decision?.Reason ?? "no decision"}.");
+            }
+        }
+
+        return PaymentAuthorization.Approve(reservation.Id);
+    }
+
+    private IReadOnlyList<SpendingLimit> LimitsFor(PaymentQuote quote, string? clientBudget)
+    {
         var s = Snapshot;
         IReadOnlyList<SpendingLimit> limits = s.LimitsFor(quote.Host);
         if (GetClientBudget(clientBudget, s) is { Limits.Count: > 0 } client)
@@ -152,40 +258,17 @@ public sealed class SpendingPolicy
             limits = [.. limits, .. client.Limits];
         }
 
-        var reservation = await _ledger.ReserveAsync(
-            new LedgerCharge(quote.Unit, quote.DisplayAmount, quote.Host, $"{quote.Method}/{quote.Intent} {quote.Origin}"),
-            limits,
-            cancellationToken).ConfigureAwait(false);
-        if (!reservation.Succeeded)
-        {
-            var limit = reservation.RefusedBy!;
-            return PaymentAuthorization.Refuse(
-                MppErrorCode.PolicyRefused,
-                $"{quote.DisplayAmount} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({reservation.SpentInWindow} already counted).");
-        }
-
-        foreach (var approver in _approvers)
-        {
-            bool approved;
-            try
-            {
-                approved = await approver.ApproveAsync(quote, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-
-            if (!approved)
-            {
-                await _ledger.CompleteAsync(reservation.Id, LedgerOutcome.Released, null, CancellationToken.None).ConfigureAwait(false);
-                return PaymentAuthorization.Refuse(MppErrorCode.ApprovalDenied, $"The approver {approver.GetType().Name} refused the payment.");
-            }
-        }
-
-        return PaymentAuthorization.Approve(reservation.Id);
+        return limits;
     }
+
+    private static ChallengeRejection CapRefusal(PaymentQuote quote, SpendingLimit limit, decimal spent) =>
+        new(MppErrorCode.BudgetExceeded, $"{quote.DisplayTotal} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({spent} already counted).")
+        {
+            ChallengeId = quote.Challenge.Id,
+            Method = quote.Method,
+            Intent = quote.Intent,
+            Quote = quote,
+        };
 
     /// <summary>Every configured rolling and lifetime cap that applies to <paramref name="host"/> (all when null), with what is spent.</summary>
     public async ValueTask<IReadOnlyList<BudgetStatus>> GetBudgetAsync(string? host = null, CancellationToken cancellationToken = default)
@@ -195,8 +278,8 @@ public sealed class SpendingPolicy
         var result = new List<BudgetStatus>(limits.Count);
         foreach (var l in limits)
         {
-            var spent = await _ledger.GetSpentAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
-            result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Scope));
+            var usage = await _ledger.GetUsageAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
+            result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, usage.Total, l.Window, l.Scope) { Locked = usage.Locked });
         }
 
         return result;
@@ -211,8 +294,8 @@ public sealed class SpendingPolicy
         {
             foreach (var l in client.Limits)
             {
-                var spent = await _ledger.GetSpentAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
-                result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, spent, l.Window, l.Scope));
+                var usage = await _ledger.GetUsageAsync(l.Unit, l.Scope, l.Window, cancellationToken).ConfigureAwait(false);
+                result.Add(new BudgetStatus(l.Name, l.Unit, l.Cap, usage.Total, l.Window, l.Scope) { Locked = usage.Locked });
             }
         }
 

@@ -216,16 +216,36 @@ public sealed class HostileServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_wallet_failure_is_a_typed_error_and_the_reservation_is_released()
+    public async Task A_wallet_failure_is_an_outcome_by_default_and_the_reservation_is_released()
     {
         _server.MapPaid("/paid", new PriceOption("10"));
-        var wallet = new TestPaymentMethod { OnCreatePayload = (_, _) => throw new InvalidOperationException("wallet locked") };
+        var wallet = new TestPaymentMethod { OnCreatePayload = (_, _) => throw new InvalidOperationException("wallet locked: key=0xSECRET") };
         await using var client = PayingClient.Create(method: wallet);
+
+        using var response = await client.Http.GetAsync(_server.Url("/paid"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Refused, outcome.Status);
+        Assert.Equal(MppErrorCode.CredentialCreationFailed, outcome.Code);
+        Assert.Contains("TestPaymentMethod", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException", outcome.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", outcome.ToString(), StringComparison.Ordinal); // the wallet's own message may hold secrets
+        Assert.Equal(0m, await client.SpentAsync());
+    }
+
+    [Fact]
+    public async Task A_wallet_failure_throws_a_typed_error_with_ThrowOnPaymentFailure()
+    {
+        _server.MapPaid("/paid", new PriceOption("10"));
+        var wallet = new TestPaymentMethod { OnCreatePayload = (_, _) => throw new InvalidOperationException("wallet locked: key=0xSECRET") };
+        await using var client = PayingClient.Create(o => o.ThrowOnPaymentFailure = true, method: wallet);
 
         var ex = await Assert.ThrowsAsync<PaymentException>(() => client.Http.GetAsync(_server.Url("/paid")));
 
         Assert.Equal(MppErrorCode.CredentialCreationFailed, ex.Code);
-        Assert.IsType<InvalidOperationException>(ex.InnerException);
+        Assert.IsType<InvalidOperationException>(ex.InnerException); // the cause stays on the exception only
+        Assert.DoesNotContain("SECRET", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0m, await client.SpentAsync());
     }
 
@@ -344,7 +364,7 @@ public sealed class HostileServerTests : IAsyncLifetime
 
         using (var refused = await http.GetAsync(_server.Url("/paid")))
         {
-            Assert.Equal(MppErrorCode.PolicyRefused, refused.GetPaymentOutcome()!.Code);
+            Assert.Equal(MppErrorCode.BudgetExceeded, refused.GetPaymentOutcome()!.Code);
         }
 
         configuration["Mpp:Budget:PerDay:usd"] = "1";

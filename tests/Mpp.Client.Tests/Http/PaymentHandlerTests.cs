@@ -479,7 +479,7 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<PaymentException>(() => client.Http.GetAsync(_server.Url("/dear")));
 
-        Assert.Equal(MppErrorCode.NoPayableChallenge, ex.Code);
+        Assert.Equal(MppErrorCode.BudgetExceeded, ex.Code);
         Assert.Equal(PaymentStatus.Refused, ex.Outcome!.Status);
         Assert.Contains("PerRequest", ex.Message, StringComparison.Ordinal);
     }
@@ -555,7 +555,7 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         Assert.Equal(1, p.Value);
         Assert.Equal("usd", p.Tags["unit"]);
         Assert.Equal(0.10, Assert.Single(amount.GetMeasurementSnapshot()).Value, 6);
-        Assert.Equal("NoPayableChallenge", Assert.Single(failures.GetMeasurementSnapshot()).Tags["reason"]);
+        Assert.Equal("BudgetExceeded", Assert.Single(failures.GetMeasurementSnapshot()).Tags["reason"]);
     }
 
     [Fact]
@@ -694,13 +694,14 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
 
         public IReadOnlyCollection<string> Intents { get; } = ["charge"];
 
-        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
+        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new PaymentPayload(System.Text.Json.JsonDocument.Parse("""{"ok":true}""").RootElement));
     }
 
     private sealed class ApproveBelow(decimal max) : IPaymentApprover
     {
-        public ValueTask<bool> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken) => ValueTask.FromResult(quote.DisplayAmount < max);
+        public ValueTask<ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(quote.DisplayAmount < max ? ApprovalDecision.Approve() : ApprovalDecision.Deny($"{quote.DisplayAmount} is not below {max}"));
     }
 
     private sealed class RecordingObserver : IPaymentObserver

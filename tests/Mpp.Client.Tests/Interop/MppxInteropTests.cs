@@ -99,7 +99,7 @@ public sealed class MppxInteropTests(MppxServerFixture mppx) : IClassFixture<Mpp
 
         public IReadOnlyCollection<string> Intents { get; } = ["charge"];
 
-        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentQuote quote, CancellationToken cancellationToken)
+        public ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _created);
             using var doc = JsonDocument.Parse(JsonSerializer.Serialize(new { token }));

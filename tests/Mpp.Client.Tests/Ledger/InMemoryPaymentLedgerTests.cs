@@ -33,17 +33,17 @@ public sealed class InMemoryPaymentLedgerTests
         var a = await ledger.ReserveAsync(new LedgerCharge("usd", 0.30m, "a.example"), [DayUsd], default);
         var b = await ledger.ReserveAsync(new LedgerCharge("usd", 0.30m, "a.example"), [DayUsd], default);
         var c = await ledger.ReserveAsync(new LedgerCharge("usd", 0.30m, "a.example"), [DayUsd], default);
-        await ledger.MarkSentAsync(b.Id, default);
-        await ledger.MarkSentAsync(c.Id, default);
+        await ledger.MarkSentAsync(b.Id, null, default);
+        await ledger.MarkSentAsync(c.Id, null, default);
 
-        await ledger.CompleteAsync(a.Id, LedgerOutcome.Released, null, default);
-        await ledger.CompleteAsync(b.Id, LedgerOutcome.Unknown, null, default);
-        await ledger.CompleteAsync(c.Id, LedgerOutcome.Settled, "ref", default);
-        await ledger.CompleteAsync(a.Id, LedgerOutcome.Released, null, default); // twice: no double release
+        await ledger.CompleteAsync(a.Id, LedgerOutcome.Released, null, null, default);
+        await ledger.CompleteAsync(b.Id, LedgerOutcome.Unknown, null, null, default);
+        await ledger.CompleteAsync(c.Id, LedgerOutcome.Settled, "ref", null, default);
+        await ledger.CompleteAsync(a.Id, LedgerOutcome.Released, null, null, default); // twice: no double release
 
         Assert.Equal(0.60m, await ledger.GetSpentAsync("usd", null, TimeSpan.FromDays(1), default));
         Assert.Equal(0.60m, await ledger.GetSpentAsync("usd", "a.example", null, default));
-        Assert.Equal(0, ledger.OpenReservations);
+        Assert.Equal(1, ledger.OpenReservations); // the unknown one stays pending until resolved
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class InMemoryPaymentLedgerTests
         var old = await ledger.ReserveAsync(new LedgerCharge("usd", 0.70m, "h"), [hour, DayUsd], default);
         _time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(0m, await ledger.GetSpentAsync("usd", null, TimeSpan.FromHours(1), default));
-        await ledger.CompleteAsync(old.Id, LedgerOutcome.Released, null, default);
+        await ledger.CompleteAsync(old.Id, LedgerOutcome.Released, null, null, default);
         Assert.Equal(0m, await ledger.GetSpentAsync("usd", null, TimeSpan.FromHours(1), default));
         Assert.Equal(0m, await ledger.GetSpentAsync("usd", null, TimeSpan.FromDays(1), default));
         Assert.True((await ledger.ReserveAsync(new LedgerCharge("usd", 1.00m, "h"), [hour, DayUsd], default)).Succeeded);

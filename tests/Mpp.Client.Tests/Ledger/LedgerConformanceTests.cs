@@ -1,5 +1,6 @@
 using Mpp.Client.Ledger;
 using Mpp.Client.Testing;
+using Mpp.Client.Tests.Helpers;
 
 namespace Mpp.Client.Tests.Ledger;
 
@@ -25,10 +26,31 @@ public sealed class LedgerConformanceTests
         Assert.Contains("released must be uncounted", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Checks the cap, yields, then reserves without limits: the classic lost-update bug.</summary>
-    private sealed class RacyLedger(InMemoryPaymentLedger inner) : IPaymentLedger
+    [Fact]
+    public async Task A_ledger_that_counts_a_retried_reserve_twice_is_caught()
     {
-        public async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken)
+        var ex = await Assert.ThrowsAsync<LedgerConformanceException>(() => LedgerConformance.VerifyAsync(time => new CountsRetriesTwice(new InMemoryPaymentLedger(time))));
+        Assert.Contains("retried reserve", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ledger_whose_unknown_entries_are_final_is_caught()
+    {
+        var ex = await Assert.ThrowsAsync<LedgerConformanceException>(() => LedgerConformance.VerifyAsync(time => new UnknownIsFinal(new InMemoryPaymentLedger(time))));
+        Assert.Contains("unknown", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ledger_that_tops_up_past_a_cap_is_caught()
+    {
+        var ex = await Assert.ThrowsAsync<LedgerConformanceException>(() => LedgerConformance.VerifyAsync(time => new UncheckedTopUps(new InMemoryPaymentLedger(time))));
+        Assert.Contains("top-up beyond the cap", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Checks the cap, yields, then reserves without limits: the classic lost-update bug.</summary>
+    private sealed class RacyLedger(InMemoryPaymentLedger inner) : DelegatingLedger(inner)
+    {
+        public override async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken)
         {
             foreach (var limit in limits)
             {
@@ -42,23 +64,32 @@ public sealed class LedgerConformanceTests
             await Task.Delay(1, cancellationToken);
             return await inner.ReserveAsync(charge, [], cancellationToken);
         }
-
-        public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => inner.MarkSentAsync(reservationId, cancellationToken);
-
-        public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken) => inner.CompleteAsync(reservationId, outcome, reference, cancellationToken);
-
-        public ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken) => inner.GetSpentAsync(unit, scope, window, cancellationToken);
     }
 
-    private sealed class NeverReleases(InMemoryPaymentLedger inner) : IPaymentLedger
+    private sealed class NeverReleases(InMemoryPaymentLedger inner) : DelegatingLedger(inner)
     {
-        public ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) => inner.ReserveAsync(charge, limits, cancellationToken);
+        public override ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken cancellationToken) =>
+            inner.CompleteAsync(reservationId, outcome == LedgerOutcome.Released ? LedgerOutcome.Unknown : outcome, reference, finalAmount, cancellationToken);
+    }
 
-        public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => inner.MarkSentAsync(reservationId, cancellationToken);
+    /// <summary>Counts a retried reservation twice: ignores the caller's id.</summary>
+    private sealed class CountsRetriesTwice(InMemoryPaymentLedger inner) : DelegatingLedger(inner)
+    {
+        public override ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
+            inner.ReserveAsync(new LedgerCharge(charge.Unit, charge.Amount, charge.Host) { Method = charge.Method, Intent = charge.Intent, ChallengeId = charge.ChallengeId }, limits, cancellationToken);
+    }
 
-        public ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken) =>
-            inner.CompleteAsync(reservationId, outcome == LedgerOutcome.Released ? LedgerOutcome.Unknown : outcome, reference, cancellationToken);
+    /// <summary>Treats Unknown as final: what the ledger of 0.1 did.</summary>
+    private sealed class UnknownIsFinal(InMemoryPaymentLedger inner) : DelegatingLedger(inner)
+    {
+        public override ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken cancellationToken) =>
+            outcome == LedgerOutcome.Unknown ? inner.CompleteAsync(reservationId, LedgerOutcome.Settled, reference, finalAmount, cancellationToken) : inner.CompleteAsync(reservationId, outcome, reference, finalAmount, cancellationToken);
+    }
 
-        public ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken) => inner.GetSpentAsync(unit, scope, window, cancellationToken);
+    /// <summary>Applies top-ups without checking the caps.</summary>
+    private sealed class UncheckedTopUps(InMemoryPaymentLedger inner) : DelegatingLedger(inner)
+    {
+        public override ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
+            inner.AdjustAsync(reservationId, newAmount, [], cancellationToken);
     }
 }

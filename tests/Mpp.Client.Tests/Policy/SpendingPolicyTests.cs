@@ -23,8 +23,12 @@ public sealed class SpendingPolicyTests
         return (new SpendingPolicy(monitor, ledger, approvers), ledger, monitor);
     }
 
-    private static PaymentQuote? Quote(SpendingPolicy policy, Challenge c, out string? refusal) =>
-        policy.TryQuote(c, PaymentTerms.FromChargeRequest(c), Api, out refusal);
+    private static PaymentQuote? Quote(SpendingPolicy policy, Challenge c, out string? refusal)
+    {
+        var quote = policy.TryQuote(c, PaymentTerms.FromChargeRequest(c), Api, null, out var rejection);
+        refusal = rejection?.Reason;
+        return quote;
+    }
 
     private static MppOptions UsdBudget(string perRequest = "1", string perDay = "5") => new()
     {
@@ -93,8 +97,9 @@ public sealed class SpendingPolicyTests
         Assert.Contains("AllowedMethods", method, StringComparison.Ordinal);
         Assert.Null(Quote(policy, ChallengeFor("10", "eur", "acct_ok"), out var uncapped));
         Assert.Contains("No budget cap", uncapped, StringComparison.Ordinal);
-        Assert.Null(policy.TryQuote(ChallengeFor("10", "usd", "acct_ok"), PaymentTerms.FromChargeRequest(ChallengeFor("10", "usd", "acct_ok")), new Uri("https://example.com/x"), out var apex));
-        Assert.Contains("AllowedHosts", apex, StringComparison.Ordinal);
+        Assert.Null(policy.TryQuote(ChallengeFor("10", "usd", "acct_ok"), PaymentTerms.FromChargeRequest(ChallengeFor("10", "usd", "acct_ok")), new Uri("https://example.com/x"), null, out var apex));
+        Assert.Contains("AllowedHosts", apex!.Reason, StringComparison.Ordinal);
+        Assert.Equal(MppErrorCode.PolicyRefused, apex.Code);
     }
 
     [Fact]
@@ -113,8 +118,8 @@ public sealed class SpendingPolicyTests
         var cheap = Quote(policy, ChallengeFor("20", "usd"), out _)!;
         var dear = Quote(policy, ChallengeFor("40", "usd"), out _)!;
 
-        var ok = await policy.AuthorizeAsync(cheap, default);
-        var vetoed = await policy.AuthorizeAsync(dear, default);
+        var ok = await policy.AuthorizeAsync(cheap, null, default);
+        var vetoed = await policy.AuthorizeAsync(dear, null, default);
 
         Assert.True(ok.Approved);
         Assert.False(vetoed.Approved);
@@ -129,19 +134,19 @@ public sealed class SpendingPolicyTests
     {
         var (policy, _, _) = Create(UsdBudget(perDay: "0.30"));
         var quote = Quote(policy, ChallengeFor("20", "usd"), out _)!;
-        Assert.True((await policy.AuthorizeAsync(quote, default)).Approved);
-        var second = await policy.AuthorizeAsync(quote, default);
+        Assert.True((await policy.AuthorizeAsync(quote, null, default)).Approved);
+        var second = await policy.AuthorizeAsync(quote, null, default);
         Assert.False(second.Approved);
-        Assert.Equal(MppErrorCode.PolicyRefused, second.Code);
+        Assert.Equal(MppErrorCode.BudgetExceeded, second.Code);
         Assert.Contains("PerDay cap of 0.30 usd", second.Reason, StringComparison.Ordinal);
     }
 
     private sealed class VetoAbove(decimal max) : IPaymentApprover
     {
-        public async ValueTask<bool> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken)
+        public async ValueTask<ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken)
         {
             await Task.Yield();
-            return quote.DisplayAmount <= max;
+            return quote.DisplayAmount <= max ? ApprovalDecision.Approve() : ApprovalDecision.Deny("above the veto line");
         }
     }
 }

@@ -34,14 +34,14 @@ public sealed class TestPaymentMethodTests
         var method = new TestPaymentMethod("tok", source: "did:example:me");
         var quote = Quote();
 
-        var payload = await method.CreatePayloadAsync(quote, CancellationToken.None);
+        var payload = await method.CreatePayloadAsync(Attempt(quote), CancellationToken.None);
 
         Assert.Equal("""{"token":"tok"}""", CanonicalJson.SerializeToString(payload.Payload));
         Assert.Equal("did:example:me", payload.Source?.GetString());
         Assert.Equal(1, method.PayloadsCreated);
         Assert.Same(quote, Assert.Single(method.Quotes));
         Assert.Equal(MppTestServerOptions.DefaultTestToken, new TestPaymentMethod().Token);
-        Assert.Null((await new TestPaymentMethod().CreatePayloadAsync(quote, CancellationToken.None)).Source);
+        Assert.Null((await new TestPaymentMethod().CreatePayloadAsync(Attempt(quote), CancellationToken.None)).Source);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class TestPaymentMethodTests
         var method = new TestPaymentMethod();
         var quote = Quote();
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(async () => await method.CreatePayloadAsync(quote, CancellationToken.None))));
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(async () => await method.CreatePayloadAsync(Attempt(quote), CancellationToken.None))));
 
         Assert.Equal(200, method.PayloadsCreated);
         Assert.Equal(200, method.Quotes.Count);
@@ -61,8 +61,8 @@ public sealed class TestPaymentMethodTests
     {
         var method = new TestPaymentMethod { OnCreatePayload = (_, _) => throw new InvalidOperationException("wallet offline") };
 
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await method.CreatePayloadAsync(Quote(), CancellationToken.None));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await new TestPaymentMethod().CreatePayloadAsync(Quote(), new CancellationToken(canceled: true)));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await method.CreatePayloadAsync(Attempt(Quote()), CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await new TestPaymentMethod().CreatePayloadAsync(Attempt(Quote()), new CancellationToken(canceled: true)));
 
         Assert.Equal(0, method.PayloadsCreated);
     }
@@ -75,12 +75,14 @@ public sealed class TestPaymentMethodTests
         using var http = CreateClient(server);
         var challenge = await ChallengeForAsync(http, "/paid");
         var method = new TestPaymentMethod();
-        var payload = await method.CreatePayloadAsync(
-            new PaymentQuote(challenge, ((IPaymentMethod)method).ReadTerms(challenge), server.Url("/paid"), new AssetInfo("usd", 2, "usd"), 10m),
+        var payload = await method.CreatePayloadAsync(Attempt(
+            new PaymentQuote(challenge, ((IPaymentMethod)method).ReadTerms(challenge), server.Url("/paid"), new AssetInfo("usd", 2, "usd"), 10m)),
             CancellationToken.None);
 
         using var response = await http.SendAsync(Request(HttpMethod.Get, "/paid", Credential.Create(challenge, payload.Payload, payload.Source).ToHeaderValue()));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
+
+    private static PaymentAttempt Attempt(PaymentQuote quote) => new(quote, Guid.NewGuid(), new Mpp.Client.Ledger.InMemoryPaymentLedger());
 }

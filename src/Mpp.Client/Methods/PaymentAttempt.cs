@@ -1,0 +1,75 @@
+using System.Numerics;
+using Mpp.Client.Ledger;
+
+namespace Mpp.Client.Methods;
+
+/// <summary>
+/// One approved, reserved attempt to pay a quote, handed to <see cref="IPaymentMethod.CreatePayloadAsync"/>. A wallet
+/// that moves money itself (a push transaction, a Lightning payment) calls <see cref="MarkFundsMovingAsync"/> before it
+/// waits for the money to move: from then on the reservation is never released by a failure, only by proof.
+/// </summary>
+public sealed class PaymentAttempt
+{
+    private readonly IPaymentLedger _ledger;
+    private string? _walletReference;
+    private int _fundsMoving;
+    private BigInteger? _actualFee;
+
+    /// <summary>Creates an attempt (the coordinator does; a rail's own tests can too).</summary>
+    /// <param name="quote">What is paid.</param>
+    /// <param name="reservationId">The ledger reservation holding it.</param>
+    /// <param name="ledger">The ledger that <see cref="MarkFundsMovingAsync"/> records in.</param>
+    public PaymentAttempt(PaymentQuote quote, Guid reservationId, IPaymentLedger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        ArgumentNullException.ThrowIfNull(ledger);
+        Quote = quote;
+        ReservationId = reservationId;
+        _ledger = ledger;
+        IdempotencyKey = "mpp-" + quote.Challenge.Id;
+    }
+
+    /// <summary>What is paid: the challenge, the terms (with fee), the origin.</summary>
+    public PaymentQuote Quote { get; }
+
+    /// <summary>The ledger reservation holding the amount and the fee.</summary>
+    public Guid ReservationId { get; }
+
+    /// <summary>
+    /// A key derived from the challenge id: the same challenge always gives the same key, so a wallet can pass it to its
+    /// provider (a Stripe idempotency key, a client request id) and a retried creation never pays twice.
+    /// </summary>
+    public string IdempotencyKey { get; }
+
+    /// <summary>True once <see cref="MarkFundsMovingAsync"/> was called.</summary>
+    public bool FundsMoving => Volatile.Read(ref _fundsMoving) != 0;
+
+    /// <summary>The reference given to <see cref="MarkFundsMovingAsync"/>, if any.</summary>
+    public string? WalletReference => Volatile.Read(ref _walletReference);
+
+    /// <summary>The fee reported by <see cref="ReportActualFee"/>, if any.</summary>
+    public BigInteger? ActualFee => _actualFee;
+
+    /// <summary>
+    /// Says that money is about to move (or is moving) and records <paramref name="walletReference"/> (a transaction hash,
+    /// a payment hash) in the ledger as sent. Call it before broadcasting or paying; after it, a failure or a timeout keeps
+    /// the amount counted with an unknown outcome, to be reconciled by the reference.
+    /// </summary>
+    /// <param name="walletReference">A public reference for the payment; never a secret.</param>
+    /// <param name="cancellationToken">Not observed once the ledger write has started.</param>
+    public async ValueTask MarkFundsMovingAsync(string walletReference, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(walletReference);
+        Volatile.Write(ref _walletReference, walletReference);
+        Interlocked.Exchange(ref _fundsMoving, 1);
+        await _ledger.MarkSentAsync(ReservationId, walletReference, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports the fee actually paid, in base units of the declared fee's currency; the ledger is trued up to amount + fee when the payment settles.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fee"/> is negative.</exception>
+    public void ReportActualFee(BigInteger fee)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fee);
+        _actualFee = fee;
+    }
+}
