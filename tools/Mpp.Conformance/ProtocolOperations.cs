@@ -62,10 +62,10 @@ internal static class ProtocolOperations
         var node = new JsonObject
         {
             ["status"] = receipt.Status,
+            ["method"] = receipt.Method,
             ["timestamp"] = receipt.Timestamp,
             ["reference"] = receipt.Reference,
         };
-        Json.AddIfPresent(node, "method", receipt.Method);
         Json.AddIfPresent(node, "externalId", receipt.ExternalId);
         if (receipt.Extra.Count > 0)
         {
@@ -115,7 +115,7 @@ internal static class ProtocolOperations
 
         var receipt = new PaymentReceipt(
             Json.RequiredString(input, "status"),
-            Json.OptionalString(input, "method"),
+            Json.RequiredString(input, "method"),
             Json.RequiredString(input, "timestamp"),
             Json.RequiredString(input, "reference"),
             Json.OptionalString(input, "externalId"),

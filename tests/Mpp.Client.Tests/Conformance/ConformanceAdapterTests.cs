@@ -170,7 +170,7 @@ public sealed class ConformanceAdapterTests
     public async Task Receipt_format_rejects_extra_members_that_shadow_known_ones()
     {
         var receipt = JsonNode.Parse("""
-            {"status":"success","timestamp":"2026-01-29T12:00:00Z","reference":"r","extra":{"status":"failed"}}
+            {"status":"success","method":"tempo","timestamp":"2026-01-29T12:00:00Z","reference":"r","extra":{"status":"failed"}}
             """);
         Assert.Equal("format_error", (string?)(await CallAsync("receipt.format", receipt))["error"]!["type"]);
     }
