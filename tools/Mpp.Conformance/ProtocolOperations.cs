@@ -24,16 +24,25 @@ internal static class ProtocolOperations
     public static ValueTask<JsonNode?> FormatChallenge(JsonElement input, CancellationToken cancellationToken) =>
         Done(new JsonObject { ["header"] = FromNode(input).ToHeaderValue() });
 
-    /// <summary><c>credential.parse</c>: <c>{header}</c> → <c>{challenge, payload, source}</c>.</summary>
+    /// <summary>
+    /// <c>credential.parse</c>: <c>{header}</c> → <c>{challenge, payload, source?}</c>. <c>source</c> is written only when the
+    /// credential has one: an absent key and a <c>null</c> one are different JSON, and the harness compares exactly. (The SDK
+    /// reads a wire <c>"source":null</c> as no source, so it comes out absent too.)
+    /// </summary>
     public static ValueTask<JsonNode?> ParseCredential(JsonElement input, CancellationToken cancellationToken)
     {
         var credential = Credential.Parse(Json.RequiredString(input, "header"));
-        return Done(new JsonObject
+        var node = new JsonObject
         {
             ["challenge"] = ToNode(credential.Challenge),
             ["payload"] = Json.ToNode(credential.Payload),
-            ["source"] = credential.Source is { } source ? Json.ToNode(source) : null,
-        });
+        };
+        if (credential.Source is { } source)
+        {
+            node["source"] = Json.ToNode(source);
+        }
+
+        return Done(node);
     }
 
     /// <summary><c>credential.format</c>: credential object (challenge <c>request</c> as an object) → <c>{header}</c>.</summary>
@@ -53,10 +62,10 @@ internal static class ProtocolOperations
         var node = new JsonObject
         {
             ["status"] = receipt.Status,
+            ["method"] = receipt.Method,
             ["timestamp"] = receipt.Timestamp,
             ["reference"] = receipt.Reference,
         };
-        Json.AddIfPresent(node, "method", receipt.Method);
         Json.AddIfPresent(node, "externalId", receipt.ExternalId);
         if (receipt.Extra.Count > 0)
         {
@@ -106,7 +115,7 @@ internal static class ProtocolOperations
 
         var receipt = new PaymentReceipt(
             Json.RequiredString(input, "status"),
-            Json.OptionalString(input, "method"),
+            Json.RequiredString(input, "method"),
             Json.RequiredString(input, "timestamp"),
             Json.RequiredString(input, "reference"),
             Json.OptionalString(input, "externalId"),

@@ -5,16 +5,19 @@ namespace Mpp.Client.Protocol;
 
 /// <summary>
 /// The <c>Payment-Receipt</c> of a paid response (core spec draft-02 § "Payment-Receipt Header"): base64url JSON with
-/// <c>status</c>, <c>method</c>, <c>timestamp</c>, <c>reference</c> and method-defined extra fields, which are kept.
+/// <c>status</c>, <c>method</c>, <c>timestamp</c>, <c>reference</c> (all four required, as the official receipt vectors
+/// require) and method-defined extra fields, which are kept.
 /// </summary>
 public sealed class PaymentReceipt
 {
     private static readonly IReadOnlyDictionary<string, JsonElement> NoExtra = new Dictionary<string, JsonElement>();
 
     /// <summary>Creates a receipt.</summary>
-    public PaymentReceipt(string status, string? method, string timestamp, string reference, string? externalId = null, IReadOnlyDictionary<string, JsonElement>? extra = null)
+    /// <exception cref="ArgumentException"><paramref name="status"/>, <paramref name="method"/> or <paramref name="reference"/> is null or empty, or <paramref name="timestamp"/> is null.</exception>
+    public PaymentReceipt(string status, string method, string timestamp, string reference, string? externalId = null, IReadOnlyDictionary<string, JsonElement>? extra = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(status);
+        ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentException.ThrowIfNullOrEmpty(reference);
         Status = status;
@@ -29,8 +32,8 @@ public sealed class PaymentReceipt
     /// <summary>Always <c>success</c> for a conforming server.</summary>
     public string Status { get; }
 
-    /// <summary>The payment method used.</summary>
-    public string? Method { get; }
+    /// <summary>The payment method used (required: a receipt without it does not parse).</summary>
+    public string Method { get; }
 
     /// <summary>The settlement time as sent (RFC 3339).</summary>
     public string Timestamp { get; }
@@ -48,7 +51,10 @@ public sealed class PaymentReceipt
     public IReadOnlyDictionary<string, JsonElement> Extra { get; }
 
     /// <summary>Parses a <c>Payment-Receipt</c> field value.</summary>
-    /// <exception cref="MppFormatException">The value is not base64url JSON with the required string members.</exception>
+    /// <exception cref="MppFormatException">
+    /// The value is not base64url JSON with the required string members <c>status</c>, <c>method</c>, <c>timestamp</c> (RFC 3339)
+    /// and <c>reference</c> (code <see cref="MppErrorCode.InvalidReceipt"/>).
+    /// </exception>
     public static PaymentReceipt Parse(string headerValue)
     {
         ArgumentNullException.ThrowIfNull(headerValue);
@@ -109,6 +115,11 @@ public sealed class PaymentReceipt
                 throw Invalid("The receipt has no status.");
             }
 
+            if (string.IsNullOrEmpty(method))
+            {
+                throw Invalid("The receipt has no method.");
+            }
+
             if (string.IsNullOrEmpty(reference))
             {
                 throw Invalid("The receipt has no reference.");
@@ -136,10 +147,7 @@ public sealed class PaymentReceipt
         {
             writer.WriteStartObject();
             writer.WriteString("status", Status);
-            if (Method is not null)
-            {
-                writer.WriteString("method", Method);
-            }
+            writer.WriteString("method", Method);
 
             writer.WriteString("timestamp", Timestamp);
             writer.WriteString("reference", Reference);

@@ -91,11 +91,15 @@ internal static class OfficialVectors
     public static bool ExpectsFailure(JsonNode? expectation) =>
         expectation is JsonObject o && o["success"] is JsonValue v && v.TryGetValue<bool>(out var ok) && !ok;
 
+    /// <summary>Python truthiness, as the runner tests an expectation: null, false, 0, "", [] and {} are false.</summary>
     private static bool IsTruthy(JsonNode? n) => n switch
     {
         null => false,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        JsonValue v when v.TryGetValue<string>(out var t) => t.Length > 0,
+        JsonValue v when v.TryGetValue<decimal>(out var d) => d != 0,
         JsonObject o => o.Count > 0,
+        JsonArray a => a.Count > 0,
         _ => true,
     };
 

@@ -139,7 +139,7 @@ public sealed class HostileServerTests : IAsyncLifetime
         var random = new Random(11);
         var challenge = Challenge("""{"amount":"10","currency":"usd"}""");
         string[] receipts = ["", "garbage!!", Base64Url.EncodeText("[]"), Base64Url.EncodeText("""{"status":"success"}"""),
-            new PaymentReceipt("success", "test", "2026-01-01T00:00:00Z", "ref").Serialize(), Base64Url.EncodeText("""{"status":"failed","reference":"r","timestamp":"2026-01-01T00:00:00Z"}""")];
+            new PaymentReceipt("success", "test", "2026-01-01T00:00:00Z", "ref").Serialize(), Base64Url.EncodeText("""{"status":"failed","method":"test","reference":"r","timestamp":"2026-01-01T00:00:00Z"}""")];
         string[] problems = ["", "{", "[]", """{"type":"https://paymentauth.org/problems/verification-failed"}""", """{"type":"https://paymentauth.org/problems/payment-insufficient"}""",
             """{"type":"https://paymentauth.org/problems/invalid-challenge","status":"402"}""", """{"type":42}"""];
         int[] statuses = [200, 201, 204, 402, 402, 402, 403, 404, 500, 502, 503, 504];

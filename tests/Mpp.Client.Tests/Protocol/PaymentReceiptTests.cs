@@ -33,31 +33,51 @@ public sealed class PaymentReceiptTests
     }
 
     [Fact]
-    public void Method_and_external_id_are_optional()
+    public void External_id_and_extra_members_are_optional()
     {
-        var receipt = PaymentReceipt.Parse(Base64Url.EncodeText("{\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:00+02:00\",\"reference\":\"r\"}"));
-        Assert.Null(receipt.Method);
+        var receipt = PaymentReceipt.Parse(Base64Url.EncodeText("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00+02:00\",\"reference\":\"r\"}"));
+        Assert.Equal("tempo", receipt.Method);
         Assert.Null(receipt.ExternalId);
         Assert.Empty(receipt.Extra);
         Assert.Equal(10, receipt.TimestampValue!.Value.UtcDateTime.Hour);
-        Assert.Equal("{\"reference\":\"r\",\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:00+02:00\"}", Encoding.UTF8.GetString(Base64Url.Decode(receipt.Serialize())));
+        Assert.Equal("{\"method\":\"tempo\",\"reference\":\"r\",\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:00+02:00\"}", Encoding.UTF8.GetString(Base64Url.Decode(receipt.Serialize())));
+    }
+
+    [Theory]
+    [InlineData("{\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:30Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"\",\"timestamp\":\"2026-01-29T12:00:30Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":null,\"timestamp\":\"2026-01-29T12:00:30Z\",\"reference\":\"r\"}")]
+    public void A_receipt_without_a_method_is_refused(string json)
+    {
+        // The official receipt vectors (receipt.json, error_missing_method) make "method" required.
+        var ex = Assert.Throws<MppFormatException>(() => PaymentReceipt.Parse(Base64Url.EncodeText(json)));
+        Assert.Equal(MppErrorCode.InvalidReceipt, ex.Code);
+        Assert.Contains("method", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void A_receipt_cannot_be_created_without_a_method(string? method)
+    {
+        Assert.ThrowsAny<ArgumentException>(() => new PaymentReceipt("success", method!, "2026-01-29T12:00:00Z", "r"));
     }
 
     [Fact]
     public void Padded_and_whitespace_surrounded_values_are_accepted()
     {
-        var token = Base64Url.EncodeText("{\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}");
+        var token = Base64Url.EncodeText("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}");
         var padded = token + new string('=', (4 - (token.Length % 4)) % 4);
         Assert.Equal("r", PaymentReceipt.Parse(" " + padded + " ").Reference);
     }
 
     [Theory]
-    [InlineData("{\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
-    [InlineData("{\"status\":\"\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
-    [InlineData("{\"status\":\"success\",\"reference\":\"r\"}")]
-    [InlineData("{\"status\":\"success\",\"timestamp\":\"2026-01-29T12:00:00Z\"}")]
-    [InlineData("{\"status\":\"success\",\"timestamp\":\"yesterday\",\"reference\":\"r\"}")]
-    [InlineData("{\"status\":1,\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"tempo\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"yesterday\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":1,\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
     [InlineData("{\"status\":\"success\",\"method\":7,\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
     [InlineData("[]")]
     [InlineData("not json")]
