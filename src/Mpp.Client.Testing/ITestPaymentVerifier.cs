@@ -13,7 +13,8 @@ namespace Mpp.Client.Testing;
 /// Both members may be called concurrently and may await, e.g. a fake chain, Stripe or Lightning node on loopback. The
 /// server has already checked a credential's challenge (HMAC binding, route, expiry, credential field, body digest,
 /// single use) before <see cref="VerifyAsync"/> runs, and consumes the challenge and writes the receipt after it succeeds.
-/// An exception thrown by either member is answered as an <c>internal-payment-error</c> problem (500), and nothing is paid.
+/// An exception thrown by either member is answered as an <c>internal-payment-error</c> problem (500), and nothing is paid
+/// (<see cref="MppTestServer.IssueChallengesAsync"/>, which answers no request, lets it propagate).
 /// </remarks>
 public interface ITestPaymentVerifier
 {
