@@ -1,3 +1,5 @@
+using Mpp.Client.Protocol;
+
 namespace Mpp.Client.Testing.Internal;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Mpp.Client.Testing.Internal;
 /// </summary>
 internal sealed record PaymentAttempt(
     PaidRoute Route,
-    Mpp.Client.Protocol.Credential Credential,
+    Credential Credential,
     string? Field,
     ReadOnlyMemory<byte> Body,
     string? HttpMethod,
