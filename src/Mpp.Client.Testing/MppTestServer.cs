@@ -15,8 +15,9 @@ namespace Mpp.Client.Testing;
 /// <summary>
 /// A real Machine Payments Protocol server on Kestrel, bound to <c>127.0.0.1</c> on a free port, for integration tests and
 /// demos: priced routes answer 402 with HMAC-bound <c>WWW-Authenticate: Payment</c> challenges and problem details, accept
-/// credentials of the built-in <c>test</c> method (or any method with a verifier), consume challenge ids once, and answer
-/// paid requests with a <c>Payment-Receipt</c>. Every request and payment is recorded for assertions.
+/// credentials of the built-in <c>test</c> method (or of any method with an <see cref="ITestPaymentVerifier"/>), consume
+/// challenge ids once, and answer paid requests with a <c>Payment-Receipt</c>. Every request and payment is recorded for
+/// assertions. <see cref="IssueChallengesAsync"/> and <see cref="VerifyAsync"/> offer the same server without HTTP.
 /// </summary>
 /// <example>
 /// <code>
@@ -31,12 +32,16 @@ public sealed class MppTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ServerState _state;
+    private readonly ChallengeIssuer _issuer;
+    private readonly CredentialProcessor _processor;
     private int _disposed;
 
-    private MppTestServer(WebApplication app, ServerState state, Uri baseAddress)
+    private MppTestServer(WebApplication app, ServerState state, ChallengeIssuer issuer, CredentialProcessor processor, Uri baseAddress)
     {
         _app = app;
         _state = state;
+        _issuer = issuer;
+        _processor = processor;
         BaseAddress = baseAddress;
     }
 
@@ -73,6 +78,8 @@ public sealed class MppTestServer : IAsyncDisposable
         options ??= new MppTestServerOptions();
         options.Validate();
         var state = new ServerState(options);
+        var issuer = new ChallengeIssuer(state);
+        var processor = new CredentialProcessor(state);
 
         // The empty builder: no configuration files (and their file watchers), no environment overrides, no logging providers.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(MppTestServer).Assembly.GetName().Name });
@@ -82,7 +89,7 @@ public sealed class MppTestServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0);
         });
         var app = builder.Build();
-        app.Run(new RequestDispatcher(state).DispatchAsync);
+        app.Run(new RequestDispatcher(state, new PaidRequestHandler(state, issuer, processor)).DispatchAsync);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +101,7 @@ public sealed class MppTestServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new MppTestServer(app, state, new Uri(address.TrimEnd('/') + "/"));
+        return new MppTestServer(app, state, issuer, processor, new Uri(address.TrimEnd('/') + "/"));
     }
 
     /// <summary>The absolute URL of a path on this server.</summary>
@@ -185,6 +192,43 @@ public sealed class MppTestServer : IAsyncDisposable
         _state.Routes[path] = new RouteEntry(null, handler);
     }
 
+    /// <summary>
+    /// Issues the challenges of a paid route as a request without a credential would get them, without HTTP (e.g. for a
+    /// transport other than HTTP, such as MCP): one per price, each with a request written by the method's verifier. They
+    /// count in <see cref="ChallengesIssued"/>; none binds a body digest, and <c>Accept-Payment</c> plays no part.
+    /// </summary>
+    /// <param name="path">The path of a route mapped with <c>MapPaid</c>.</param>
+    /// <param name="cancellationToken">Cancels the verifiers' request writing.</param>
+    /// <returns>The challenges, in the route's order.</returns>
+    /// <exception cref="ArgumentException">No paid route is mapped at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidOperationException">A verifier wrote a request that is not a JSON object.</exception>
+    /// <remarks>An exception thrown by a verifier's <see cref="ITestPaymentVerifier.CreateRequestAsync"/> propagates.</remarks>
+    public Task<IReadOnlyList<Challenge>> IssueChallengesAsync(string path, CancellationToken cancellationToken = default) =>
+        _issuer.IssueAsync(PaidRouteAt(path), ReadOnlyMemory<byte>.Empty, httpMethod: null, acceptPayment: null, cancellationToken);
+
+    /// <summary>
+    /// Judges a credential for a paid route without HTTP (e.g. for a transport other than HTTP, such as MCP), with the very
+    /// checks a paid HTTP request gets: challenge binding (realm and HMAC id), route and price, expiry, single use (unless
+    /// the verifier keeps the challenge), the method's verifier and the route's forced failures; then the challenge is
+    /// consumed, the payment recorded in <see cref="Payments"/> and the receipt written. Refusals count in
+    /// <see cref="Rejections"/> and nothing is thrown for them.
+    /// </summary>
+    /// <param name="credential">The credential, e.g. from <see cref="Credential.Parse"/>.</param>
+    /// <param name="path">The path of a route mapped with <c>MapPaid</c>.</param>
+    /// <param name="cancellationToken">Cancels the verification.</param>
+    /// <returns>The payment accepted with its receipt, or the refusal as HTTP would answer it.</returns>
+    /// <exception cref="ArgumentException">No paid route is mapped at <paramref name="path"/>.</exception>
+    /// <remarks>
+    /// There is no request here: the credential field is not checked, the body is empty (a challenge with a digest does
+    /// not match it) and no <c>Idempotency-Key</c> applies.
+    /// </remarks>
+    public Task<CredentialVerification> VerifyAsync(Credential credential, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var route = PaidRouteAt(path);
+        return _processor.VerifyAsync(new PaymentAttempt(route, credential, Field: null, ReadOnlyMemory<byte>.Empty, HttpMethod: null, IdempotencyKey: null), cancellationToken);
+    }
+
     /// <summary>The sum of the amounts settled in <paramref name="currency"/> (case-insensitive), in base units.</summary>
     /// <param name="currency">The currency, e.g. <c>usd</c>.</param>
     public BigInteger SettledTotal(string currency)
@@ -211,6 +255,14 @@ public sealed class MppTestServer : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"MPP test server {BaseAddress} (realm {Realm})";
+
+    private PaidRoute PaidRouteAt(string path)
+    {
+        CheckPath(path);
+        return _state.Routes.TryGetValue(path, out var entry) && entry.Paid is { } route
+            ? route
+            : throw new ArgumentException($"No paid route is mapped at '{path}'.", nameof(path));
+    }
 
     private static void CheckPath(string path)
     {

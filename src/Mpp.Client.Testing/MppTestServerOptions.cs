@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Mpp.Client.Protocol;
+using Mpp.Client.Testing.Internal;
 
 namespace Mpp.Client.Testing;
 
@@ -36,12 +37,41 @@ public sealed class MppTestServerOptions
     /// <summary>The token the built-in <c>test</c> method accepts in <c>{"token": "..."}</c>. Default <see cref="DefaultTestToken"/>.</summary>
     public string TestToken { get; set; } = DefaultTestToken;
 
+    /// <summary>The verifiers added with <c>AddVerifier</c>, by method.</summary>
+    internal Dictionary<string, ITestPaymentVerifier> AddedVerifiers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Verifiers for payment methods other than the built-in <c>test</c> (or replacing it), keyed by method identifier.
-    /// A credential for a method without a verifier fails with <c>verification-failed</c>.
+    /// Adds the verifier of a payment method, or replaces the one the method had (the built-in <c>test</c> verifier,
+    /// which accepts <see cref="TestToken"/>, is registered by default). A credential for a method without a verifier
+    /// fails with <c>verification-failed</c>, and its challenges carry the price's request.
     /// </summary>
-    public IDictionary<string, Func<Credential, PaymentVerificationResult>> Verifiers { get; } =
-        new Dictionary<string, Func<Credential, PaymentVerificationResult>>(StringComparer.Ordinal);
+    /// <param name="verifier">The verifier; its <see cref="ITestPaymentVerifier.Method"/> is read once, here.</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException">The verifier's method is empty.</exception>
+    public MppTestServerOptions AddVerifier(ITestPaymentVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        var method = verifier.Method;
+        ArgumentException.ThrowIfNullOrEmpty(method, nameof(verifier));
+        AddedVerifiers[method] = verifier;
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a synchronous verifier for <paramref name="method"/>, or replaces the one it had: its challenges carry the
+    /// price's request, and <paramref name="verify"/> decides each credential. Implement <see cref="ITestPaymentVerifier"/>
+    /// to write requests per challenge or to await.
+    /// </summary>
+    /// <param name="method">The payment method identifier, e.g. <c>tempo</c>.</param>
+    /// <param name="verify">Decides whether a credential pays its challenge.</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is empty.</exception>
+    public MppTestServerOptions AddVerifier(string method, Func<Credential, PaymentVerificationResult> verify)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentNullException.ThrowIfNull(verify);
+        return AddVerifier(new DelegateVerifier(method, verify));
+    }
 
     internal void Validate()
     {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Mpp.Client.Protocol;
 using Mpp.Client.Testing.Internal;
 
 namespace Mpp.Client.Testing;
@@ -46,6 +48,25 @@ public sealed class PaidRoute
         Options.ForcedStatusAttempts > 0 && Interlocked.Increment(ref _forcedStatusAttempts) <= Options.ForcedStatusAttempts;
 
     internal void CountExecution() => Interlocked.Increment(ref _executions);
+
+    /// <summary>The price an echoed, authenticated challenge was issued for on this route, or <see langword="null"/>.</summary>
+    internal OfferedPrice? FindOffer(Challenge challenge)
+    {
+        foreach (var offer in Offers)
+        {
+            if (offer.Matches(challenge, Path))
+            {
+                return offer;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when a challenge for this request must bind its body (<see cref="PaidRouteOptions.DigestBinding"/>).</summary>
+    internal bool RequiresDigest(string? httpMethod, int bodyLength) =>
+        Options.DigestBinding
+        && (bodyLength > 0 || (httpMethod is not null && (HttpMethods.IsPost(httpMethod) || HttpMethods.IsPut(httpMethod) || HttpMethods.IsPatch(httpMethod))));
 
     /// <inheritdoc />
     public override string ToString() => $"{Path}: {string.Join(" | ", Prices)}";

@@ -5,7 +5,8 @@ namespace Mpp.Client.Testing;
 
 /// <summary>
 /// One way to pay for a route: it becomes one <c>WWW-Authenticate: Payment</c> challenge whose <c>request</c> is
-/// <c>{"amount", "currency", "recipient", ...ExtraRequest}</c> (charge intent shared fields).
+/// <c>{"amount", "currency", "recipient", ...ExtraRequest}</c> (charge intent shared fields), or what the method's
+/// <see cref="ITestPaymentVerifier"/> writes from it.
 /// </summary>
 /// <remarks>
 /// Values are written as given and not validated, so that tests can also offer challenges a payer must refuse
@@ -55,8 +56,9 @@ public sealed record PriceOption
     public IReadOnlyDictionary<string, JsonElement>? ExtraRequest { get; init; }
 
     /// <summary>
-    /// Extra string members of the challenge's <c>opaque</c> object. The server always adds its own <c>route</c> and
-    /// <c>nonce</c> members, which bind the challenge to the route and make every challenge id unique.
+    /// Extra string members of the challenge's <c>opaque</c> object. The server always adds its own <c>route</c>,
+    /// <c>price</c> and <c>nonce</c> members, which bind the challenge to the route and the price and make every challenge
+    /// id unique (extra members of those names are left out).
     /// </summary>
     public IReadOnlyDictionary<string, string>? Opaque { get; init; }
 

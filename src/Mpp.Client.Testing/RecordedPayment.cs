@@ -34,7 +34,7 @@ public sealed class RecordedPayment
     /// <summary>The route paid for.</summary>
     public string Path { get; }
 
-    /// <summary>The id of the challenge the credential answered (now consumed).</summary>
+    /// <summary>The id of the challenge the credential answered (now consumed, unless the verifier kept it for more payments).</summary>
     public string ChallengeId { get; }
 
     /// <summary>The payment method.</summary>

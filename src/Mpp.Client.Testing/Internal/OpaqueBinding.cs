@@ -7,15 +7,17 @@ namespace Mpp.Client.Testing.Internal;
 
 /// <summary>
 /// The server's members of the challenge <c>opaque</c> object: <c>route</c> binds a challenge to the path it was issued
-/// for (so a credential for a cheaper route cannot unlock a pricier one) and <c>nonce</c> makes every id unique even when
-/// the clock stands still. The HMAC id covers <c>opaque</c>, so neither can be altered.
+/// for (so a credential for a cheaper route cannot unlock a pricier one), <c>price</c> to the price it offers (whatever
+/// request a verifier wrote for it), and <c>nonce</c> makes every id unique even when the clock stands still. The HMAC id
+/// covers <c>opaque</c>, so none can be altered.
 /// </summary>
 internal static class OpaqueBinding
 {
     public const string RouteMember = "route";
     public const string NonceMember = "nonce";
+    public const string PriceMember = "price";
 
-    public static string Encode(string route, IReadOnlyDictionary<string, string>? extra)
+    public static string Encode(string route, string price, IReadOnlyDictionary<string, string>? extra)
     {
         Span<byte> nonce = stackalloc byte[12];
         RandomNumberGenerator.Fill(nonce);
@@ -27,7 +29,7 @@ internal static class OpaqueBinding
             {
                 foreach (var (name, value) in extra)
                 {
-                    if (name is not (RouteMember or NonceMember))
+                    if (!IsServerMember(name))
                     {
                         writer.WriteString(name, value);
                     }
@@ -35,6 +37,7 @@ internal static class OpaqueBinding
             }
 
             writer.WriteString(NonceMember, Base64Url.Encode(nonce));
+            writer.WriteString(PriceMember, price);
             writer.WriteString(RouteMember, route);
             writer.WriteEndObject();
         }
@@ -43,8 +46,8 @@ internal static class OpaqueBinding
         return CanonicalJson.EncodeBase64Url(doc.RootElement);
     }
 
-    /// <summary>True when the echoed opaque names <paramref name="route"/> and carries the price's extra members.</summary>
-    public static bool Matches(string? opaque, string route, IReadOnlyDictionary<string, string>? extra)
+    /// <summary>True when the echoed opaque names <paramref name="route"/> and <paramref name="price"/> and carries the price's extra members.</summary>
+    public static bool Matches(string? opaque, string route, string price, IReadOnlyDictionary<string, string>? extra)
     {
         if (opaque is null || !Base64Url.TryDecode(opaque, out var bytes))
         {
@@ -55,7 +58,7 @@ internal static class OpaqueBinding
         {
             using var doc = JsonDocument.Parse(bytes);
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !StringMember(root, RouteMember, route))
+            if (root.ValueKind != JsonValueKind.Object || !StringMember(root, RouteMember, route) || !StringMember(root, PriceMember, price))
             {
                 return false;
             }
@@ -64,7 +67,7 @@ internal static class OpaqueBinding
             {
                 foreach (var (name, value) in extra)
                 {
-                    if (name is not (RouteMember or NonceMember) && !StringMember(root, name, value))
+                    if (!IsServerMember(name) && !StringMember(root, name, value))
                     {
                         return false;
                     }
@@ -78,6 +81,8 @@ internal static class OpaqueBinding
             return false;
         }
     }
+
+    private static bool IsServerMember(string name) => name is RouteMember or NonceMember or PriceMember;
 
     private static bool StringMember(JsonElement obj, string name, string expected) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && string.Equals(v.GetString(), expected, StringComparison.Ordinal);

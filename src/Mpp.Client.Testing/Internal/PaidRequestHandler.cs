@@ -9,10 +9,11 @@ using Mpp.Client.Protocol;
 namespace Mpp.Client.Testing.Internal;
 
 /// <summary>
-/// Answers requests to a paid route: issues challenges, verifies credentials (binding, route, expiry, field, digest,
-/// payload), consumes challenge ids atomically, settles, writes receipts and replays idempotent responses.
+/// The HTTP side of a paid route: reads the credential from the request, hands it to the <see cref="CredentialProcessor"/>
+/// (which judges it exactly as <see cref="MppTestServer.VerifyAsync"/> does), and writes the answer: the paid response with
+/// its <c>Payment-Receipt</c>, a 402 with fresh challenges and problem details, or another problem.
 /// </summary>
-internal sealed class PaidRequestHandler(ServerState state)
+internal sealed class PaidRequestHandler(ServerState state, ChallengeIssuer issuer, CredentialProcessor processor)
 {
     public async Task HandleAsync(HttpContext context, PaidRoute route, RequestTrace trace)
     {
@@ -37,134 +38,56 @@ internal sealed class PaidRequestHandler(ServerState state)
         }
         catch (MppFormatException)
         {
+            state.CountRejection(PaymentProblemType.MalformedCredential);
             await WriteChallengeAsync(context, route, trace, PaymentProblemType.MalformedCredential, "The Payment credential could not be read.").ConfigureAwait(false);
             return;
         }
 
-        var challenge = credential.Challenge;
-        trace.ChallengeId = challenge.Id;
-        if (!string.Equals(challenge.Realm, state.Realm, StringComparison.Ordinal) || !ChallengeId.Verify(state.Secret, challenge))
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.InvalidChallenge, "The challenge id is unknown.").ConfigureAwait(false);
-            return;
-        }
-
-        if (!string.Equals(challenge.CredentialHeaderName, field, StringComparison.OrdinalIgnoreCase))
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.InvalidChallenge,
-                $"The credential for this challenge must be sent in {challenge.CredentialHeaderName ?? "a supported field"}, not {field}.").ConfigureAwait(false);
-            return;
-        }
-
-        var offer = route.Offers.FirstOrDefault(o => o.Matches(challenge) && OpaqueBinding.Matches(challenge.Opaque, route.Path, o.Price.Opaque));
-        if (offer is null)
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.InvalidChallenge, "The challenge was not issued for this resource.").ConfigureAwait(false);
-            return;
-        }
-
+        trace.ChallengeId = credential.Challenge.Id;
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        IdempotencyEntry? entry = null;
-        if (idempotencyKey.Length > 0)
+        var attempt = new PaymentAttempt(route, credential, field, trace.Body, request.Method, idempotencyKey.Length > 0 ? idempotencyKey : null);
+        var verification = await processor.VerifyAsync(attempt, context.RequestAborted).ConfigureAwait(false);
+        if (verification.Succeeded)
         {
-            entry = route.Idempotency.GetOrAdd(idempotencyKey, static _ => new IdempotencyEntry());
-            if (entry.Response is { } earlier && string.Equals(earlier.ChallengeId, challenge.Id, StringComparison.Ordinal))
-            {
-                // The same paid request sent again (e.g. after a lost response): the same answer, no new payment.
-                await WriteStoredAsync(context, earlier).ConfigureAwait(false);
-                return;
-            }
+            await WritePaidAsync(context, route, verification).ConfigureAwait(false);
         }
-
-        var now = state.TimeProvider.GetUtcNow();
-        if (challenge.ExpiresAt is { } expiresAt && expiresAt <= now)
+        else if (verification.StatusCode == StatusCodes.Status402PaymentRequired)
         {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.PaymentExpired, "The challenge has expired.").ConfigureAwait(false);
-            return;
+            await WriteChallengeAsync(context, route, trace, verification.Problem!.Value, verification.Detail!).ConfigureAwait(false);
         }
-
-        if (challenge.Digest is { } digest)
+        else
         {
-            if (!ContentDigest.Matches(digest, trace.Body))
-            {
-                await WriteChallengeAsync(context, route, trace, PaymentProblemType.VerificationFailed, "The request body does not match the challenge digest.").ConfigureAwait(false);
-                return;
-            }
-        }
-        else if (RequiresDigest(route, request.Method, trace.Body))
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.VerificationFailed, "The challenge does not bind this request body.").ConfigureAwait(false);
-            return;
-        }
-
-        var verification = Verify(credential);
-        if (!verification.Succeeded)
-        {
-            await WriteChallengeAsync(context, route, trace, verification.Problem, verification.Detail ?? "The payment was refused.").ConfigureAwait(false);
-            return;
-        }
-
-        if (route.TakeForcedVerificationFailure())
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.VerificationFailed, "The payment could not be verified (forced by the test route).").ConfigureAwait(false);
-            return;
-        }
-
-        if (route.TakeForcedStatus())
-        {
-            await WriteForcedStatusAsync(context, route, trace).ConfigureAwait(false);
-            return;
-        }
-
-        if (entry is null)
-        {
-            await SettleAsync(context, route, trace, credential, offer, verification, idempotencyKey: null).ConfigureAwait(false);
-            return;
-        }
-
-        // One request per key at a time: the first settles and stores, the others replay what it stored.
-        await entry.Gate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        try
-        {
-            if (entry.Response is { } stored)
-            {
-                await WriteStoredAsync(context, stored).ConfigureAwait(false);
-                return;
-            }
-
-            entry.Response = await SettleAsync(context, route, trace, credential, offer, verification, idempotencyKey).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.Gate.Release();
+            await WriteFailureAsync(context, route, trace, verification.StatusCode, verification.Problem, verification.Detail!).ConfigureAwait(false);
         }
     }
 
-    private static bool RequiresDigest(PaidRoute route, string httpMethod, byte[] body) =>
-        route.Options.DigestBinding && (body.Length > 0 || HttpMethods.IsPost(httpMethod) || HttpMethods.IsPut(httpMethod) || HttpMethods.IsPatch(httpMethod));
-
-    private static async Task WriteStoredAsync(HttpContext context, StoredResponse stored)
+    /// <summary>Writes an accepted payment: the same bytes for the first answer and for idempotent replays.</summary>
+    private static async Task WritePaidAsync(HttpContext context, PaidRoute route, CredentialVerification verification)
     {
+        var options = route.Options;
         var response = context.Response;
-        response.StatusCode = stored.StatusCode;
         response.Headers.CacheControl = "private";
-        if (stored.Receipt is not null)
+        if (!options.OmitReceipt)
         {
-            response.Headers["Payment-Receipt"] = stored.Receipt;
+            response.Headers["Payment-Receipt"] = verification.Receipt!.Serialize();
         }
 
-        if (stored.Location is not null)
+        byte[] body;
+        if (options.RedirectAfterPayment is { } location)
         {
-            response.Headers.Location = stored.Location;
+            response.StatusCode = options.RedirectStatusCode;
+            response.Headers.Location = location;
+            body = [];
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = options.ResponseContentType;
+            body = options.ResponseBody is null ? DefaultBody(route.Path) : Encoding.UTF8.GetBytes(options.ResponseBody);
         }
 
-        if (stored.ContentType is not null)
-        {
-            response.ContentType = stored.ContentType;
-        }
-
-        response.ContentLength = stored.Body.Length;
-        await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static byte[] DefaultBody(string path)
@@ -198,73 +121,27 @@ internal sealed class PaidRequestHandler(ServerState state)
         }
     }
 
-    private PaymentVerificationResult Verify(Credential credential)
-    {
-        var method = credential.Challenge.Method;
-        if (state.Verifiers.TryGetValue(method, out var verifier))
-        {
-            return verifier(credential);
-        }
-
-        if (method == PriceOption.TestMethod)
-        {
-            if (!credential.Payload.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String)
-            {
-                return PaymentVerificationResult.Failure(PaymentProblemType.InvalidPayload, "The test payload must be {\"token\": \"<string>\"}.");
-            }
-
-            return string.Equals(token.GetString(), state.TestToken, StringComparison.Ordinal)
-                ? PaymentVerificationResult.Success()
-                : PaymentVerificationResult.Failure(PaymentProblemType.VerificationFailed, "The test token is not valid.");
-        }
-
-        return PaymentVerificationResult.Failure(PaymentProblemType.VerificationFailed, $"The test server has no verifier for method '{method}'.");
-    }
-
-    private async Task<StoredResponse?> SettleAsync(
-        HttpContext context,
-        PaidRoute route,
-        RequestTrace trace,
-        Credential credential,
-        OfferedPrice offer,
-        PaymentVerificationResult verification,
-        string? idempotencyKey)
-    {
-        var challenge = credential.Challenge;
-        if (!state.TryConsume(challenge.Id))
-        {
-            await WriteChallengeAsync(context, route, trace, PaymentProblemType.InvalidChallenge, "The challenge has already been used.").ConfigureAwait(false);
-            return null;
-        }
-
-        var now = state.TimeProvider.GetUtcNow();
-        var number = state.NextPaymentNumber();
-        var reference = verification.Reference ?? string.Create(CultureInfo.InvariantCulture, $"{challenge.Method}_{number}");
-        var price = offer.Price;
-        state.RecordPayment(new RecordedPayment(
-            route.Path, challenge.Id, challenge.Method, challenge.Intent, price.Amount, price.Currency, price.Recipient, reference, now, credential.Source, idempotencyKey));
-        route.CountExecution();
-
-        var options = route.Options;
-        var receipt = options.OmitReceipt
-            ? null
-            : new PaymentReceipt("success", challenge.Method, Rfc3339.Format(now), reference, offer.ExternalId).Serialize();
-        var stored = options.RedirectAfterPayment is { } location
-            ? new StoredResponse(options.RedirectStatusCode, null, [], receipt, location, challenge.Id)
-            : new StoredResponse(
-                StatusCodes.Status200OK,
-                options.ResponseContentType,
-                options.ResponseBody is null ? DefaultBody(route.Path) : Encoding.UTF8.GetBytes(options.ResponseBody),
-                receipt,
-                null,
-                challenge.Id);
-        await WriteStoredAsync(context, stored).ConfigureAwait(false);
-        return stored;
-    }
-
     private async Task WriteChallengeAsync(HttpContext context, PaidRoute route, RequestTrace trace, PaymentProblemType type, string detail)
     {
-        var challenges = IssueChallenges(route, context.Request, trace.Body);
+        IReadOnlyList<Challenge> challenges;
+        try
+        {
+            challenges = await issuer.IssueAsync(route, trace.Body, context.Request.Method, context.Request.Headers["Accept-Payment"].ToString(), context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // A verifier could not write a request: no challenge can be offered.
+            await WriteFailureAsync(
+                context,
+                route,
+                trace,
+                StatusCodes.Status500InternalServerError,
+                PaymentProblemType.InternalPaymentError,
+                $"No challenge could be issued ({ex.GetType().Name}: {ex.Message}).").ConfigureAwait(false);
+            return;
+        }
+
         var response = context.Response;
         response.StatusCode = StatusCodes.Status402PaymentRequired;
         response.Headers.CacheControl = "no-store";
@@ -273,12 +150,6 @@ internal sealed class PaidRequestHandler(ServerState state)
             ? string.Join(", ", values)
             : values;
         AddRetryAfter(response, route);
-        state.CountChallenges(challenges.Count);
-        if (type != PaymentProblemType.PaymentRequired)
-        {
-            state.CountRejection(type);
-        }
-
         trace.Problem = type;
         await WriteProblemAsync(context, ProblemTypes.Create(type, StatusCodes.Status402PaymentRequired, detail, challenges[0].Id)).ConfigureAwait(false);
     }
@@ -292,47 +163,24 @@ internal sealed class PaidRequestHandler(ServerState state)
         await WriteProblemAsync(context, ProblemTypes.Create(PaymentProblemType.BadRequest, StatusCodes.Status400BadRequest, detail)).ConfigureAwait(false);
     }
 
-    private async Task WriteForcedStatusAsync(HttpContext context, PaidRoute route, RequestTrace trace)
+    /// <summary>Writes a failure that offers no challenge: a verifier that failed, or a status forced by the route.</summary>
+    private static async Task WriteFailureAsync(HttpContext context, PaidRoute route, RequestTrace trace, int status, PaymentProblemType? type, string detail)
     {
-        var status = route.Options.ForcedStatusCode;
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";
         AddRetryAfter(context.Response, route);
-        const string Detail = "Failure forced by the test route; the payment was not taken.";
+        trace.Problem = type;
         PaymentProblem problem;
-        if (status == StatusCodes.Status500InternalServerError)
+        if (type is { } known)
         {
-            trace.Problem = PaymentProblemType.InternalPaymentError;
-            problem = ProblemTypes.Create(PaymentProblemType.InternalPaymentError, status, Detail);
+            problem = ProblemTypes.Create(known, status, detail);
         }
         else
         {
             var title = ReasonPhrases.GetReasonPhrase(status);
-            problem = PaymentProblem.Create("about:blank", title.Length > 0 ? title : "Error", status, Detail);
+            problem = PaymentProblem.Create("about:blank", title.Length > 0 ? title : "Error", status, detail);
         }
 
         await WriteProblemAsync(context, problem).ConfigureAwait(false);
-    }
-
-    private List<Challenge> IssueChallenges(PaidRoute route, HttpRequest request, byte[] body)
-    {
-        var now = state.TimeProvider.GetUtcNow();
-        var expires = now + (route.Options.ChallengeLifetime ?? state.ChallengeLifetime);
-        expires = new DateTimeOffset(expires.UtcTicks - (expires.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        var expiresText = Rfc3339.Format(expires);
-        var digest = RequiresDigest(route, request.Method, body) ? ContentDigest.ComputeSha256(body) : null;
-        var offers = route.Options.HonorAcceptPayment
-            ? AcceptPaymentOrder.Apply(route.Offers, request.Headers["Accept-Payment"].ToString())
-            : route.Offers;
-        var challenges = new List<Challenge>(offers.Count);
-        foreach (var offer in offers)
-        {
-            var price = offer.Price;
-            var opaque = OpaqueBinding.Encode(route.Path, price.Opaque);
-            var id = ChallengeId.Compute(state.Secret, state.Realm, price.Method, price.Intent, offer.CanonicalRequest, expiresText, digest, opaque, price.Header);
-            challenges.Add(Challenge.Create(id, state.Realm, price.Method, price.Intent, offer.Request, expires, price.Description, digest, opaque, price.Header));
-        }
-
-        return challenges;
     }
 }

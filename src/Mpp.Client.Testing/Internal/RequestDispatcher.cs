@@ -4,10 +4,8 @@ using Mpp.Client.Protocol;
 namespace Mpp.Client.Testing.Internal;
 
 /// <summary>The server's only middleware: buffers the body, finds credentials, records the request and routes it.</summary>
-internal sealed class RequestDispatcher(ServerState state)
+internal sealed class RequestDispatcher(ServerState state, PaidRequestHandler paid)
 {
-    private readonly PaidRequestHandler _paid = new(state);
-
     public async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
@@ -46,16 +44,16 @@ internal sealed class RequestDispatcher(ServerState state)
             return;
         }
 
-        if (entry.Paid is { } paid)
+        if (entry.Paid is { } route)
         {
-            if (!paid.AllowsMethod(request.Method))
+            if (!route.AllowsMethod(request.Method))
             {
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = string.Join(", ", paid.Options.HttpMethods!);
+                context.Response.Headers.Allow = string.Join(", ", route.Options.HttpMethods!);
                 return;
             }
 
-            await _paid.HandleAsync(context, paid, trace).ConfigureAwait(false);
+            await paid.HandleAsync(context, route, trace).ConfigureAwait(false);
             return;
         }
 

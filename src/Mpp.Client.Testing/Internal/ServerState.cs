@@ -21,9 +21,17 @@ internal sealed class ServerState
         Realm = options.Realm;
         TimeProvider = options.TimeProvider;
         ChallengeLifetime = options.ChallengeLifetime;
-        TestToken = options.TestToken;
         MaxRecordedRequests = options.MaxRecordedRequests;
-        Verifiers = new Dictionary<string, Func<Credential, PaymentVerificationResult>>(options.Verifiers, StringComparer.Ordinal);
+        var verifiers = new Dictionary<string, ITestPaymentVerifier>(StringComparer.Ordinal)
+        {
+            [PriceOption.TestMethod] = new TestMethodVerifier(options.TestToken),
+        };
+        foreach (var (method, verifier) in options.AddedVerifiers)
+        {
+            verifiers[method] = verifier;
+        }
+
+        Verifiers = verifiers;
     }
 
     public byte[] Secret { get; }
@@ -34,9 +42,8 @@ internal sealed class ServerState
 
     public TimeSpan ChallengeLifetime { get; }
 
-    public string TestToken { get; }
-
-    public IReadOnlyDictionary<string, Func<Credential, PaymentVerificationResult>> Verifiers { get; }
+    /// <summary>The verifier of each method: the built-in <c>test</c> one unless replaced, and those added.</summary>
+    public IReadOnlyDictionary<string, ITestPaymentVerifier> Verifiers { get; }
 
     public ConcurrentDictionary<string, RouteEntry> Routes { get; } = new(StringComparer.Ordinal);
 
@@ -64,6 +71,9 @@ internal sealed class ServerState
 
     /// <summary>Marks a challenge id used; true for exactly one caller per id (the atomic consume step).</summary>
     public bool TryConsume(string challengeId) => _consumedIds.TryAdd(challengeId, 0);
+
+    /// <summary>True when a challenge id has been used up.</summary>
+    public bool IsConsumed(string challengeId) => _consumedIds.ContainsKey(challengeId);
 
     public long NextPaymentNumber() => Interlocked.Increment(ref _paymentSequence);
 

@@ -14,9 +14,9 @@ public sealed class HttpPaymentRequestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = new MppTestServerOptions();
-        options.Verifiers["tempo"] = c => c.Payload.GetProperty("signature").GetString() == "0xabc123"
+        options.AddVerifier("tempo", c => c.Payload.GetProperty("signature").GetString() == "0xabc123"
             ? PaymentVerificationResult.Success("ref-success")
-            : PaymentVerificationResult.Failure(PaymentProblemType.VerificationFailed, "bad signature");
+            : PaymentVerificationResult.Failure(PaymentProblemType.VerificationFailed, "bad signature"));
         _server = await MppTestServer.StartAsync(options);
         _server.MapPaid("/charge/success", new PriceOption("1000", "USD") { Method = "tempo", Recipient = "merchant" });
     }

@@ -180,7 +180,7 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
     public async Task Preferences_order_the_challenges_before_server_order(bool withPreferences, string expectedMethod)
     {
         var options = new MppTestServerOptions();
-        options.Verifiers["alt"] = _ => PaymentVerificationResult.Success("alt-ref");
+        options.AddVerifier("alt", _ => PaymentVerificationResult.Success("alt-ref"));
         await using var server = await MppTestServer.StartAsync(options);
         server.MapPaid("/prefs", new PaidRouteOptions
         {

@@ -37,6 +37,7 @@ public sealed class MppTestServerChallengeTests
         var opaque = JsonDocument.Parse(Base64Url.Decode(challenge.Opaque!)).RootElement;
         Assert.Equal("/paid", opaque.GetProperty("route").GetString());
         Assert.False(string.IsNullOrEmpty(opaque.GetProperty("nonce").GetString()));
+        Assert.False(string.IsNullOrEmpty(opaque.GetProperty("price").GetString()));
 
         var problem = await ProblemAsync(response);
         Assert.Equal(PaymentProblemType.PaymentRequired, problem.Kind);

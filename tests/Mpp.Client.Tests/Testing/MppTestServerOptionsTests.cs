@@ -15,7 +15,6 @@ public sealed class MppTestServerOptionsTests
         Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(TimeSpan.FromMinutes(5), options.ChallengeLifetime);
         Assert.Equal("valid-test-token", options.TestToken);
-        Assert.Empty(options.Verifiers);
     }
 
     [Fact]

@@ -321,9 +321,9 @@ public sealed class MppTestServerPaymentTests
     public async Task Any_offered_challenge_can_be_paid()
     {
         await using var server = await StartAsync(configure: o =>
-            o.Verifiers["card"] = c => c.Payload.TryGetProperty("spt", out _)
+            o.AddVerifier("card", c => c.Payload.TryGetProperty("spt", out _)
                 ? PaymentVerificationResult.Success("pi_123")
-                : PaymentVerificationResult.Failure(PaymentProblemType.InvalidPayload, "spt missing"));
+                : PaymentVerificationResult.Failure(PaymentProblemType.InvalidPayload, "spt missing")));
         server.MapPaid("/multi", new PriceOption("1000"), new PriceOption("7", "eur") { Method = "card", Recipient = "acct_card" });
         using var http = CreateClient(server);
         using var first = await http.GetAsync("/multi");
