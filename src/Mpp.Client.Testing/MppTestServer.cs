@@ -226,7 +226,7 @@ public sealed class MppTestServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(credential);
         var route = PaidRouteAt(path);
-        return _processor.VerifyAsync(new PaymentAttempt(route, credential, Field: null, ReadOnlyMemory<byte>.Empty, HttpMethod: null, IdempotencyKey: null), cancellationToken);
+        return _processor.VerifyAsync(new PresentedCredential(route, credential, Field: null, ReadOnlyMemory<byte>.Empty, HttpMethod: null, IdempotencyKey: null), cancellationToken);
     }
 
     /// <summary>The sum of the amounts settled in <paramref name="currency"/> (case-insensitive), in base units.</summary>

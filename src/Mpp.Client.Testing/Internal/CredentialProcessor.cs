@@ -12,7 +12,7 @@ namespace Mpp.Client.Testing.Internal;
 /// </summary>
 internal sealed class CredentialProcessor(ServerState state)
 {
-    public async Task<CredentialVerification> VerifyAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
+    public async Task<CredentialVerification> VerifyAsync(PresentedCredential attempt, CancellationToken cancellationToken)
     {
         var route = attempt.Route;
         var credential = attempt.Credential;
@@ -137,7 +137,7 @@ internal sealed class CredentialProcessor(ServerState state)
         }
     }
 
-    private CredentialVerification Settle(PaymentAttempt attempt, OfferedPrice offer, PaymentVerificationResult verification)
+    private CredentialVerification Settle(PresentedCredential attempt, OfferedPrice offer, PaymentVerificationResult verification)
     {
         var credential = attempt.Credential;
         var challenge = credential.Challenge;

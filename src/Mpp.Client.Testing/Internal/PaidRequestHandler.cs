@@ -45,7 +45,7 @@ internal sealed class PaidRequestHandler(ServerState state, ChallengeIssuer issu
 
         trace.ChallengeId = credential.Challenge.Id;
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        var attempt = new PaymentAttempt(route, credential, field, trace.Body, request.Method, idempotencyKey.Length > 0 ? idempotencyKey : null);
+        var attempt = new PresentedCredential(route, credential, field, trace.Body, request.Method, idempotencyKey.Length > 0 ? idempotencyKey : null);
         var verification = await processor.VerifyAsync(attempt, context.RequestAborted).ConfigureAwait(false);
         if (verification.Succeeded)
         {

@@ -9,16 +9,16 @@ namespace Mpp.Client.Tests.Helpers;
 /// ended, so a test can compare, request by request, what the ledger kept counted with what the server settled.
 /// Every call is forwarded unchanged to the inner ledger, which alone decides.
 /// </summary>
-internal sealed class AttributingLedger(IPaymentLedger inner) : IPaymentLedger
+internal sealed class AttributingLedger(IPaymentLedger inner) : DelegatingLedger(inner)
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
 
     /// <summary>The logical request being sent on this async flow.</summary>
     public static AsyncLocal<string?> CurrentTag { get; } = new();
 
-    public async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken)
+    public override async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken)
     {
-        var reservation = await inner.ReserveAsync(charge, limits, cancellationToken);
+        var reservation = await Inner.ReserveAsync(charge, limits, cancellationToken);
         if (reservation.Succeeded)
         {
             _entries[reservation.Id] = new Entry(CurrentTag.Value, charge.Unit, charge.Amount);
@@ -27,19 +27,14 @@ internal sealed class AttributingLedger(IPaymentLedger inner) : IPaymentLedger
         return reservation;
     }
 
-    public ValueTask MarkSentAsync(Guid reservationId, CancellationToken cancellationToken) => inner.MarkSentAsync(reservationId, cancellationToken);
-
-    public async ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, CancellationToken cancellationToken)
+    public override async ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken cancellationToken)
     {
-        await inner.CompleteAsync(reservationId, outcome, reference, cancellationToken);
+        await Inner.CompleteAsync(reservationId, outcome, reference, finalAmount, cancellationToken);
         if (_entries.TryGetValue(reservationId, out var entry))
         {
             entry.Outcome = outcome;
         }
     }
-
-    public ValueTask<decimal> GetSpentAsync(string unit, string? scope, TimeSpan? window, CancellationToken cancellationToken) =>
-        inner.GetSpentAsync(unit, scope, window, cancellationToken);
 
     /// <summary>What the ledger keeps counted in <paramref name="unit"/> per tag: every reservation not released.</summary>
     public IReadOnlyDictionary<string, decimal> CountedByTag(string unit) =>

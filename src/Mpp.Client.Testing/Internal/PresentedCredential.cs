@@ -7,7 +7,7 @@ namespace Mpp.Client.Testing.Internal;
 /// body and method (for the digest) and the <c>Idempotency-Key</c>; a direct <see cref="MppTestServer.VerifyAsync"/> has
 /// no field (not checked), an empty body, no method and no key.
 /// </summary>
-internal sealed record PaymentAttempt(
+internal sealed record PresentedCredential(
     PaidRoute Route,
     Credential Credential,
     string? Field,
