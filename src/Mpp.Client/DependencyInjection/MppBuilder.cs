@@ -55,6 +55,25 @@ public sealed class MppBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers another HTTP payment scheme (e.g. x402): its challenges are paid by the registered methods under the same
+    /// policy and budget. The core's <c>Payment</c> scheme is always there and always preferred.
+    /// </summary>
+    public MppBuilder AddScheme(IHttpPaymentScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        Services.AddSingleton(scheme);
+        return this;
+    }
+
+    /// <summary>Registers a payer asked before the first send of each paying request (a session's vouchers).</summary>
+    public MppBuilder AddPreemptivePayer(IPreemptivePayer payer)
+    {
+        ArgumentNullException.ThrowIfNull(payer);
+        Services.AddSingleton(payer);
+        return this;
+    }
+
     /// <summary>Registers a reconciler that looks up payments of its method whose outcome is unknown.</summary>
     public MppBuilder AddReconciler(IPaymentReconciler reconciler)
     {

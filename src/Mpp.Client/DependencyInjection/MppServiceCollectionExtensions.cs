@@ -66,10 +66,11 @@ public static class MppServiceCollectionExtensions
         // logger that never records a header; the default header redaction is widened too, should a default logger return.
         builder.RemoveAllLoggers().AddLogger<RedactingHttpClientLogger>(wrapHandlersPipeline: true);
         builder.Services.TryAddSingleton<RedactingHttpClientLogger>();
-        builder.Services.Configure<HttpClientFactoryOptions>(builder.Name, static o =>
+        builder.Services.AddOptions<HttpClientFactoryOptions>(builder.Name).Configure<PaymentFlow>(static (o, flow) =>
         {
             var inner = o.ShouldRedactHeaderValue;
-            o.ShouldRedactHeaderValue = header => IsSensitiveHeader(header) || inner(header);
+            var sensitive = new HashSet<string>(flow.SensitiveHeaders, StringComparer.OrdinalIgnoreCase) { "Payment-Receipt" };
+            o.ShouldRedactHeaderValue = header => IsSensitiveHeader(header) || sensitive.Contains(header) || inner(header);
         });
 
         // Redirects are followed by the payment handler, which strips credentials and refuses cross-origin payments.
@@ -137,7 +138,9 @@ public static class MppServiceCollectionExtensions
                 sp.GetRequiredService<SpendingPolicy>(),
                 () => monitor.CurrentValue,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance);
+                sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance,
+                sp.GetServices<IHttpPaymentScheme>(),
+                sp.GetServices<IPreemptivePayer>());
         });
         services.TryAddSingleton(static sp => new PaymentReconciliation(
             sp.GetRequiredService<IPaymentLedger>(),

@@ -18,6 +18,7 @@ internal sealed class HttpPaymentExchange(
     Uri payeeUri,
     Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
     ResiliencePipeline<HttpResponseMessage>? pipeline,
+    IReadOnlyList<IHttpPaymentScheme> schemes,
     ILogger logger) : IPaymentExchange
 {
     private const int MaxProblemBytes = 64 * 1024;
@@ -44,7 +45,9 @@ internal sealed class HttpPaymentExchange(
     public async ValueTask<PaymentExchangeResult> SendAsync(Credential credential, CancellationToken cancellationToken)
     {
         var origin = payeeUri.GetLeftPart(UriPartial.Authority);
-        SetCredential(request, credential.Challenge.CredentialHeaderName!, credential.ToHeaderValue());
+        var scheme = SchemeOf(credential.Challenge);
+        RemoveCredentials(request, schemes); // never two credentials in one request (core spec § "Credentials")
+        scheme.ApplyCredential(request, credential);
         if (RequiresIdempotencyKey(request.Method) && (_idempotencyKey is not null || !request.Headers.Contains("Idempotency-Key")))
         {
             // Core spec § "Idempotency and Side Effects": one key for every send of this request, so a resend is never re-executed.
@@ -70,14 +73,20 @@ internal sealed class HttpPaymentExchange(
         }
         finally
         {
-            RemoveCredential(request);
+            scheme.RemoveCredential(request);
         }
 
         Response = answer;
         var status = (int)answer.StatusCode;
         if (status is >= 200 and < 300)
         {
-            var (receipt, error) = ReadReceipt(answer, origin);
+            var receipt = scheme.ReadReceipt(answer, out var error);
+            if (receipt is not null && !string.Equals(receipt.Status, "success", StringComparison.Ordinal))
+            {
+                // Core spec § "Receipt Status Semantics": receipts are only issued on success; keep it, but say so.
+                Log.InvalidReceipt(logger, origin, $"status '{receipt.Status}' on a {status} response");
+            }
+
             return PaymentExchangeResult.Accepted(receipt, error);
         }
 
@@ -91,7 +100,7 @@ internal sealed class HttpPaymentExchange(
             return PaymentExchangeResult.Rejected(
                 problem,
                 answeredByPayee && problem?.PaymentNotTaken == true,
-                answeredByPayee ? ChallengeParser.Parse(answer) : [],
+                answeredByPayee ? await ReadChallengesAsync(answer, schemes, cancellationToken).ConfigureAwait(false) : [],
                 ambiguous.Value);
         }
 
@@ -144,65 +153,38 @@ internal sealed class HttpPaymentExchange(
     private static bool RequiresIdempotencyKey(HttpMethod method) =>
         method == HttpMethod.Post || method == HttpMethod.Patch || method == HttpMethod.Put || method == HttpMethod.Delete;
 
-    internal static void SetCredential(HttpRequestMessage request, string headerName, string headerValue)
+    /// <summary>Reads the challenges of every scheme from a 402: the core's first, then the others in registration order.</summary>
+    internal static async ValueTask<IReadOnlyList<ChallengeParseResult>> ReadChallengesAsync(HttpResponseMessage answer, IReadOnlyList<IHttpPaymentScheme> schemes, CancellationToken cancellationToken)
     {
-        // Never two Payment credentials in one request (core spec § "Credentials").
-        RemoveCredential(request);
-        if (headerName == Challenge.PaymentAuthorizationHeader)
+        var all = new List<ChallengeParseResult>();
+        foreach (var s in schemes)
         {
-            request.Headers.TryAddWithoutValidation(Challenge.PaymentAuthorizationHeader, headerValue);
+            await s.ReadChallengesAsync(answer, all, cancellationToken).ConfigureAwait(false);
         }
-        else
+
+        return all;
+    }
+
+    /// <summary>Removes the credentials of every scheme from the request.</summary>
+    internal static void RemoveCredentials(HttpRequestMessage request, IReadOnlyList<IHttpPaymentScheme> schemes)
+    {
+        foreach (var s in schemes)
         {
-            request.Headers.Remove("Authorization");
-            request.Headers.TryAddWithoutValidation("Authorization", headerValue);
+            s.RemoveCredential(request);
         }
     }
 
-    internal static void RemoveCredential(HttpRequestMessage request)
+    private IHttpPaymentScheme SchemeOf(Challenge challenge)
     {
-        request.Headers.Remove(Challenge.PaymentAuthorizationHeader);
-        if (request.Headers.NonValidated.TryGetValues("Authorization", out var values))
+        foreach (var s in schemes)
         {
-            foreach (var v in values)
+            if (string.Equals(s.Name, challenge.Scheme, StringComparison.Ordinal))
             {
-                if (v.StartsWith("Payment ", StringComparison.OrdinalIgnoreCase))
-                {
-                    request.Headers.Remove("Authorization");
-                    break;
-                }
-            }
-        }
-    }
-
-    private (PaymentReceipt? Receipt, string? Error) ReadReceipt(HttpResponseMessage answer, string origin)
-    {
-        if (!answer.Headers.NonValidated.TryGetValues("Payment-Receipt", out var values))
-        {
-            return (null, null);
-        }
-
-        string? error = null;
-        foreach (var value in values)
-        {
-            try
-            {
-                var receipt = PaymentReceipt.Parse(value);
-                if (!string.Equals(receipt.Status, "success", StringComparison.Ordinal))
-                {
-                    // Core spec § "Receipt Status Semantics": receipts are only issued on success; keep it, but say so.
-                    Log.InvalidReceipt(logger, origin, $"status '{receipt.Status}' on a {(int)answer.StatusCode} response");
-                }
-
-                return (receipt, null);
-            }
-            catch (MppFormatException ex)
-            {
-                error ??= ex.Message;
+                return s;
             }
         }
 
-        return (null, error);
+        return PaymentAuthScheme.Instance;
     }
 
     internal static async Task<PaymentProblem?> ReadProblemAsync(HttpResponseMessage answer, CancellationToken cancellationToken)

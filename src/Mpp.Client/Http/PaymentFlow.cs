@@ -22,10 +22,22 @@ internal sealed class PaymentFlow
     private readonly Func<MppOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IHttpPaymentScheme[] _schemes;
+    private readonly IPreemptivePayer[] _preemptive;
     private CompiledOptions? _cache;
 
-    public PaymentFlow(PaymentCoordinator coordinator, SpendingPolicy policy, Func<MppOptions> options, TimeProvider time, ILogger<PaymentHandler> logger)
+    public PaymentFlow(
+        PaymentCoordinator coordinator,
+        SpendingPolicy policy,
+        Func<MppOptions> options,
+        TimeProvider time,
+        ILogger<PaymentHandler> logger,
+        IEnumerable<IHttpPaymentScheme>? schemes = null,
+        IEnumerable<IPreemptivePayer>? preemptive = null)
     {
+        // The core's Payment scheme first: a 402 offering both a Payment challenge and another scheme's prefers Payment.
+        _schemes = [PaymentAuthScheme.Instance, .. (schemes ?? []).Where(static s => s.Name != Challenge.PaymentScheme)];
+        _preemptive = preemptive?.ToArray() ?? [];
         _coordinator = coordinator;
         _policy = policy;
         _options = options;
@@ -34,6 +46,25 @@ internal sealed class PaymentFlow
     }
 
     public MppOptions Options => _options();
+
+    /// <summary>The payers asked before the first send (empty unless one is registered).</summary>
+    public IPreemptivePayer[] Preemptive => _preemptive;
+
+    /// <summary>Every header that carries a credential of any scheme or pre-emptive payer.</summary>
+    public IEnumerable<string> SensitiveHeaders => _schemes.SelectMany(static s => s.SensitiveHeaders).Concat(_preemptive.SelectMany(static p => p.SensitiveHeaders));
+
+    /// <summary>Removes every scheme's credential from the request (before a redirect is followed).</summary>
+    public void RemoveCredentials(HttpRequestMessage request)
+    {
+        HttpPaymentExchange.RemoveCredentials(request, _schemes);
+        foreach (var p in _preemptive)
+        {
+            foreach (var h in p.SensitiveHeaders)
+            {
+                request.Headers.Remove(h);
+            }
+        }
+    }
 
     /// <summary>
     /// The <c>Accept-Payment</c> value to send to <paramref name="uri"/>, or null. When <c>AllowedHosts</c> is set, only
@@ -61,7 +92,7 @@ internal sealed class PaymentFlow
         var options = current.Options;
         var uri = request.RequestUri ?? originalUri;
         var origin = uri.GetLeftPart(UriPartial.Authority);
-        var parsed = ChallengeParser.Parse(response);
+        var parsed = await HttpPaymentExchange.ReadChallengesAsync(response, _schemes, cancellationToken).ConfigureAwait(false);
         PaymentOutcome outcome;
         HttpPaymentExchange? exchange = null;
         if (!HttpPaymentExchange.SameOrigin(uri, originalUri))
@@ -92,7 +123,7 @@ internal sealed class PaymentFlow
             }
             else
             {
-                exchange = new HttpPaymentExchange(request, response, uri, send, current.Pipeline, _logger);
+                exchange = new HttpPaymentExchange(request, response, uri, send, current.Pipeline, _schemes, _logger);
                 outcome = await _coordinator.PayAsync(context, parsed, exchange, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -208,6 +239,11 @@ internal sealed class PaymentFlow
         var ranges = new List<PaymentPreference>();
         foreach (var m in methods.Values)
         {
+            if (!Challenge.IsMethodId(m.Method))
+            {
+                continue; // another scheme's method (x402): Accept-Payment speaks only the core's method ids
+            }
+
             foreach (var intent in m.Intents)
             {
                 var q = preferences.Count == 0 ? 1.0 : PaymentPreference.WeightOf(preferences, m.Method, intent) ?? 0.001;

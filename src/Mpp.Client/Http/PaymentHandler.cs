@@ -81,10 +81,26 @@ public sealed class PaymentHandler : DelegatingHandler
             request.Headers.TryAddWithoutValidation("Accept-Payment", accept);
         }
 
+        IPreemptivePayer? attached = null;
+        if (_flow.Preemptive.Length > 0 && request.GetPaymentMode() == PaymentMode.Pay)
+        {
+            attached = await AttachPreemptiveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
+        if (attached is not null)
+        {
+            await attached.OnResponseAsync(request, response, cancellationToken).ConfigureAwait(false);
+        }
+
         if (response.StatusCode != HttpStatusCode.PaymentRequired)
         {
             return response; // the free path: nothing else is touched (request options are allocated lazily)
+        }
+
+        if (attached is not null)
+        {
+            _flow.RemoveCredentials(request); // the voucher was refused: the 402 is paid afresh, never with two credentials
         }
 
         // An outer PaymentHandler (e.g. a default and a per-client registration) must not pay again what an inner one handled.
@@ -101,6 +117,19 @@ public sealed class PaymentHandler : DelegatingHandler
         // request (custom or mocked handlers) would otherwise hide it from GetPaymentOutcome().
         final.RequestMessage ??= request;
         return final;
+    }
+
+    private async ValueTask<IPreemptivePayer?> AttachPreemptiveAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        foreach (var payer in _flow.Preemptive)
+        {
+            if (await payer.TryAttachAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                return payer;
+            }
+        }
+
+        return null;
     }
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, Policy.MppOptions options, CancellationToken cancellationToken)
@@ -136,7 +165,7 @@ public sealed class PaymentHandler : DelegatingHandler
             response.Dispose();
 
             // A credential never follows a redirect, whatever the target's origin.
-            HttpPaymentExchange.RemoveCredential(request);
+            _flow.RemoveCredentials(request);
             request.Headers.Authorization = null;
             if (status == HttpStatusCode.SeeOther ? request.Method != HttpMethod.Head
                 : (status is HttpStatusCode.Moved or HttpStatusCode.Found) && request.Method == HttpMethod.Post)

@@ -12,6 +12,9 @@ public sealed class Challenge
     /// <summary>The only value the core spec allows for <see cref="Header"/>.</summary>
     public const string PaymentAuthorizationHeader = "Payment-Authorization";
 
+    /// <summary>The name of the core spec's HTTP authentication scheme, the default <see cref="Scheme"/>.</summary>
+    public const string PaymentScheme = "Payment";
+
     private readonly byte[]? _requestJson;
     private JsonHolder? _request;
 
@@ -40,6 +43,18 @@ public sealed class Challenge
 
     /// <summary>The protection space.</summary>
     public string Realm { get; }
+
+    /// <summary>
+    /// The HTTP payment scheme the challenge came from: <see cref="PaymentScheme"/> for <c>WWW-Authenticate: Payment</c>,
+    /// or the name of another registered scheme (an x402 adapter) that expressed its requirements as a challenge.
+    /// </summary>
+    public string Scheme { get; private init; } = PaymentScheme;
+
+    /// <summary>
+    /// The challenge as the JSON object it was received in (<see cref="FromJson"/>, e.g. from an MCP <c>-32042</c> error),
+    /// echoed verbatim in a credential written with <c>requestAsObject</c>; null for challenges parsed from a header.
+    /// </summary>
+    public JsonElement? Json { get; private init; }
 
     /// <summary>The payment method identifier, e.g. <c>tempo</c>.</summary>
     public string Method { get; }
@@ -103,9 +118,11 @@ public sealed class Challenge
         string? description = null,
         string? digest = null,
         string? opaque = null,
-        string? header = null)
+        string? header = null,
+        string scheme = PaymentScheme)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(scheme);
         ArgumentNullException.ThrowIfNull(realm);
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentException.ThrowIfNullOrEmpty(intent);
@@ -123,8 +140,76 @@ public sealed class Challenge
             Digest = digest,
             Opaque = opaque,
             Header = header,
+            Scheme = scheme,
         };
     }
+
+    /// <summary>
+    /// Reads a challenge given as a JSON object (the MCP transport's <c>error.data.challenges[]</c>): <c>id</c>,
+    /// <c>realm</c>, <c>method</c>, <c>intent</c>, <c>request</c> (an object, or its base64url form), and the optional
+    /// string members. The object is kept, so a credential can echo it unchanged (MCP transport § "Credential Structure").
+    /// </summary>
+    /// <exception cref="MppFormatException">A member is missing or malformed (code <see cref="MppErrorCode.InvalidChallenge"/>).</exception>
+    public static Challenge FromJson(JsonElement challenge)
+    {
+        if (challenge.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("A challenge must be a JSON object.");
+        }
+
+        if (JsonShape.CheckObject(Encoding.UTF8.GetBytes(challenge.GetRawText())) is { } problem)
+        {
+            throw Invalid("The challenge " + problem + ".");
+        }
+
+        string? id = null, realm = null, method = null, intent = null, encoded = null, expires = null, description = null, digest = null, opaque = null, header = null;
+        JsonElement? requestObject = null;
+        foreach (var p in challenge.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "id": id = Text(p); break;
+                case "realm": realm = Text(p); break;
+                case "method": method = Text(p); break;
+                case "intent": intent = Text(p); break;
+                case "expires": expires = Text(p); break;
+                case "description": description = Text(p); break;
+                case "digest": digest = Text(p); break;
+                case "opaque": opaque = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText(); break;
+                case "header": header = Text(p); break;
+                case "request":
+                    if (p.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        requestObject = p.Value;
+                    }
+                    else
+                    {
+                        encoded = Text(p);
+                    }
+
+                    break;
+            }
+        }
+
+        if (requestObject is { } o)
+        {
+            encoded = CanonicalJson.EncodeBase64Url(o);
+        }
+
+        var parsed = FromWire(id, realm, method, intent, encoded, expires, description, digest, opaque, header);
+        return new Challenge(parsed.Id, parsed.Realm, parsed.Method, parsed.Intent, parsed.EncodedRequest, parsed._requestJson)
+        {
+            Expires = parsed.Expires, ExpiresAt = parsed.ExpiresAt, Description = parsed.Description, Digest = parsed.Digest,
+            Opaque = parsed.Opaque, Header = parsed.Header, Json = challenge.Clone(),
+        };
+    }
+
+    private static string? Text(JsonProperty p) => p.Value.ValueKind switch
+    {
+        JsonValueKind.String => p.Value.GetString(),
+        JsonValueKind.Null => null,
+        _ => throw Invalid($"The challenge member '{p.Name}' must be a string."),
+    };
 
     /// <summary>
     /// Builds a challenge from already-encoded wire values (used by parsers); the request is decoded and must be a JSON object.
@@ -248,6 +333,28 @@ public sealed class Challenge
         return true;
     }
 
+    /// <summary>
+    /// A method id as configuration may name it: the core's lowercase letters, or — for another scheme's methods such as
+    /// <c>x402</c> — a lowercase letter followed by lowercase letters, digits or '-'.
+    /// </summary>
+    internal static bool IsExtendedMethodId(string s)
+    {
+        if (s.Length == 0 || s[0] is < 'a' or > 'z')
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     internal static bool IsIntent(string s)
     {
         if (s.Length == 0)
@@ -280,7 +387,7 @@ public sealed class Challenge
     private Challenge Copy(string id, string encodedRequest, byte[]? requestJson, JsonHolder? request) => new(id, Realm, Method, Intent, encodedRequest, requestJson)
     {
         _request = request,
-        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header,
+        Expires = Expires, ExpiresAt = ExpiresAt, Description = Description, Digest = Digest, Opaque = Opaque, Header = Header, Scheme = Scheme,
     };
 
     private static void AppendParam(StringBuilder sb, string name, string? value, bool first = false)

@@ -9,6 +9,20 @@ public sealed class ChallengeParseResult
         Error = error;
     }
 
+    /// <summary>A challenge that parsed (for schemes and transports that read challenges themselves).</summary>
+    public static ChallengeParseResult Success(Challenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return new ChallengeParseResult(challenge, null);
+    }
+
+    /// <summary>A challenge that did not parse, with why (no secrets).</summary>
+    public static ChallengeParseResult Failure(string error)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        return new ChallengeParseResult(null, error);
+    }
+
     /// <summary>The parsed challenge, or <see langword="null"/> when it was malformed.</summary>
     public Challenge? Challenge { get; }
 

@@ -66,10 +66,34 @@ public sealed class Credential
     }
 
     /// <summary>Writes the credential JSON (members in JCS order) to <paramref name="output"/>.</summary>
-    public void WriteJson(IBufferWriter<byte> output)
+    public void WriteJson(IBufferWriter<byte> output) => WriteJson(output, requestAsObject: false);
+
+    /// <summary>
+    /// Writes the credential JSON (members in JCS order). With <paramref name="requestAsObject"/> the challenge's
+    /// <c>request</c> is written as the decoded object — the form the MCP transport carries in
+    /// <c>_meta["org.paymentauth/credential"]</c> — and a challenge read with <see cref="Challenge.FromJson"/> is echoed
+    /// as it was received.
+    /// </summary>
+    public void WriteJson(IBufferWriter<byte> output, bool requestAsObject)
     {
         ArgumentNullException.ThrowIfNull(output);
         var c = Challenge;
+        if (requestAsObject)
+        {
+            CanonicalJson.WriteRaw(output, "{\"challenge\":"u8);
+            if (c.Json is { } verbatim)
+            {
+                CanonicalJson.Write(output, verbatim);
+            }
+            else
+            {
+                WriteChallengeObject(output, c);
+            }
+
+            WriteTail(output);
+            return;
+        }
+
         CanonicalJson.WriteRaw(output, "{\"challenge\":{"u8);
         var first = true;
         Member(output, "description", c.Description, ref first);
@@ -82,7 +106,31 @@ public sealed class Credential
         Member(output, "opaque", c.Opaque, ref first);
         Member(output, "realm", c.Realm, ref first);
         Member(output, "request", c.EncodedRequest, ref first);
-        CanonicalJson.WriteRaw(output, "},\"payload\":"u8);
+        CanonicalJson.WriteRaw(output, "}"u8);
+        WriteTail(output);
+    }
+
+    private static void WriteChallengeObject(IBufferWriter<byte> output, Challenge c)
+    {
+        CanonicalJson.WriteRaw(output, "{"u8);
+        var first = true;
+        Member(output, "description", c.Description, ref first);
+        Member(output, "digest", c.Digest, ref first);
+        Member(output, "expires", c.Expires, ref first);
+        Member(output, "header", c.Header, ref first);
+        Member(output, "id", c.Id, ref first);
+        Member(output, "intent", c.Intent, ref first);
+        Member(output, "method", c.Method, ref first);
+        Member(output, "opaque", c.Opaque, ref first);
+        Member(output, "realm", c.Realm, ref first);
+        CanonicalJson.WriteRaw(output, ",\"request\":"u8);
+        CanonicalJson.Write(output, c.Request);
+        CanonicalJson.WriteRaw(output, "}"u8);
+    }
+
+    private void WriteTail(IBufferWriter<byte> output)
+    {
+        CanonicalJson.WriteRaw(output, ",\"payload\":"u8);
         CanonicalJson.Write(output, Payload);
         if (Source is { } source)
         {

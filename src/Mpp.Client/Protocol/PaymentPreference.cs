@@ -14,9 +14,9 @@ public sealed record PaymentPreference
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(intent);
-        if (method != "*" && !Challenge.IsMethodId(method))
+        if (method != "*" && !Challenge.IsExtendedMethodId(method))
         {
-            throw new ArgumentException($"'{method}' is not a payment method identifier (lowercase letters) or '*'.", nameof(method));
+            throw new ArgumentException($"'{method}' is not a payment method identifier (lowercase letters; digits and '-' after the first letter for other schemes' methods such as x402) or '*'.", nameof(method));
         }
 
         if (intent != "*" && !Challenge.IsIntent(intent))

@@ -75,6 +75,21 @@ public sealed class PaymentReceipt
         }
     }
 
+    /// <summary>
+    /// Reads a receipt given as a JSON object (the MCP transport's <c>org.paymentauth/receipt</c>), with the same rules as
+    /// <see cref="Parse"/>.
+    /// </summary>
+    /// <exception cref="MppFormatException">The object lacks a required member or one is malformed (code <see cref="MppErrorCode.InvalidReceipt"/>).</exception>
+    public static PaymentReceipt FromJson(JsonElement receipt)
+    {
+        if (receipt.ValueKind == JsonValueKind.Object && JsonShape.CheckObject(System.Text.Encoding.UTF8.GetBytes(receipt.GetRawText())) is { } problem)
+        {
+            throw Invalid("The receipt " + problem + ".");
+        }
+
+        return FromElement(receipt);
+    }
+
     private static PaymentReceipt ParseJson(ReadOnlyMemory<byte> bytes)
     {
         JsonDocument doc;
@@ -89,54 +104,58 @@ public sealed class PaymentReceipt
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid("The receipt must be a JSON object.");
-            }
-
-            string? status = null, method = null, timestamp = null, reference = null, externalId = null;
-            Dictionary<string, JsonElement>? extra = null;
-            foreach (var p in root.EnumerateObject())
-            {
-                switch (p.Name)
-                {
-                    case "status": status = RequireString(p); break;
-                    case "method": method = RequireString(p); break;
-                    case "timestamp": timestamp = RequireString(p); break;
-                    case "reference": reference = RequireString(p); break;
-                    case "externalId": externalId = RequireString(p); break;
-                    default: (extra ??= new(StringComparer.Ordinal))[p.Name] = p.Value.Clone(); break;
-                }
-            }
-
-            if (string.IsNullOrEmpty(status))
-            {
-                throw Invalid("The receipt has no status.");
-            }
-
-            if (string.IsNullOrEmpty(method))
-            {
-                throw Invalid("The receipt has no method.");
-            }
-
-            if (string.IsNullOrEmpty(reference))
-            {
-                throw Invalid("The receipt has no reference.");
-            }
-
-            if (timestamp is null)
-            {
-                throw Invalid("The receipt has no timestamp.");
-            }
-
-            if (!Rfc3339.TryParse(timestamp, out _))
-            {
-                throw Invalid("The receipt timestamp is not an RFC 3339 date-time.");
-            }
-
-            return new PaymentReceipt(status, method, timestamp, reference, externalId, extra);
+            return FromElement(doc.RootElement);
         }
+    }
+
+    private static PaymentReceipt FromElement(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("The receipt must be a JSON object.");
+        }
+
+        string? status = null, method = null, timestamp = null, reference = null, externalId = null;
+        Dictionary<string, JsonElement>? extra = null;
+        foreach (var p in root.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "status": status = RequireString(p); break;
+                case "method": method = RequireString(p); break;
+                case "timestamp": timestamp = RequireString(p); break;
+                case "reference": reference = RequireString(p); break;
+                case "externalId": externalId = RequireString(p); break;
+                default: (extra ??= new(StringComparer.Ordinal))[p.Name] = p.Value.Clone(); break;
+            }
+        }
+
+        if (string.IsNullOrEmpty(status))
+        {
+            throw Invalid("The receipt has no status.");
+        }
+
+        if (string.IsNullOrEmpty(method))
+        {
+            throw Invalid("The receipt has no method.");
+        }
+
+        if (string.IsNullOrEmpty(reference))
+        {
+            throw Invalid("The receipt has no reference.");
+        }
+
+        if (timestamp is null)
+        {
+            throw Invalid("The receipt has no timestamp.");
+        }
+
+        if (!Rfc3339.TryParse(timestamp, out _))
+        {
+            throw Invalid("The receipt timestamp is not an RFC 3339 date-time.");
+        }
+
+        return new PaymentReceipt(status, method, timestamp, reference, externalId, extra);
     }
 
     /// <summary>Serializes the receipt: base64url of its JCS JSON, extra members at the top level.</summary>
