@@ -82,6 +82,15 @@ public sealed class MppBuilder
         return this;
     }
 
+    /// <summary>Replaces the in-memory ledger with one built by <paramref name="factory"/> (a store chosen from configuration, say).</summary>
+    public MppBuilder UseLedger(Func<IServiceProvider, IPaymentLedger> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<IPaymentLedger>();
+        Services.AddSingleton(factory);
+        return this;
+    }
+
     /// <summary>Replaces the in-memory ledger with <typeparamref name="TLedger"/> (e.g. a durable store).</summary>
     public MppBuilder UseLedger<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TLedger>()
         where TLedger : class, IPaymentLedger
