@@ -47,7 +47,7 @@ public sealed class PaymentHandler : DelegatingHandler
         var provider = services.BuildServiceProvider();
         try
         {
-            _ = provider.GetRequiredService<IOptions<MppOptions>>().Value; // validates now, not on the first payment
+            _ = provider.GetRequiredService<MppStartupCheck>(); // validates the options now, not on the first request
             var handler = provider.GetRequiredService<PaymentHandlerFactory>().Create();
             handler.InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false };
             handler._owned = provider;

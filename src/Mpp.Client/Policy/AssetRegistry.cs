@@ -24,6 +24,7 @@ public sealed class AssetRegistry
     private const string ThreeDecimalCurrencies = "bhd iqd jod kwd lyd omr tnd";
 
     private readonly FrozenDictionary<string, AssetInfo> _assets;
+    private readonly FrozenDictionary<string, int> _unitDecimals;
 
     /// <summary>Creates the registry from the built-in assets plus configured ones (configured entries win).</summary>
     public AssetRegistry(IReadOnlyDictionary<string, AssetOptions>? configured = null)
@@ -45,6 +46,23 @@ public sealed class AssetRegistry
 
         _assets = map.ToFrozenDictionary(StringComparer.Ordinal);
         Units = _assets.Values.Select(a => a.Unit).ToFrozenSet(StringComparer.Ordinal);
+
+        // A unit's minor unit: that of the asset of the same name (usd: the cent, even though pathUSD counts in usd too),
+        // else the finest of the assets counted in it.
+        var unitDecimals = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var asset in _assets.Values)
+        {
+            if (_assets.TryGetValue(asset.Unit, out var named) && named.Unit == asset.Unit)
+            {
+                unitDecimals[asset.Unit] = named.Decimals;
+            }
+            else
+            {
+                unitDecimals[asset.Unit] = Math.Max(asset.Decimals, unitDecimals.GetValueOrDefault(asset.Unit));
+            }
+        }
+
+        _unitDecimals = unitDecimals.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>Every budget unit an asset counts against.</summary>
@@ -56,6 +74,10 @@ public sealed class AssetRegistry
         ArgumentNullException.ThrowIfNull(currency);
         return _assets.TryGetValue(currency.ToLowerInvariant(), out asset!);
     }
+
+    /// <summary>The smallest amount of <paramref name="unit"/> a cap can name (0.01 for usd, 1 for sat), or null for an unknown unit.</summary>
+    internal decimal? MinorUnit(string unit) =>
+        _unitDecimals.TryGetValue(unit, out var decimals) ? new decimal(1, 0, 0, false, (byte)Math.Clamp(decimals, 0, 28)) : null;
 
     private static void Add(Dictionary<string, AssetInfo> map, string codes, int decimals)
     {

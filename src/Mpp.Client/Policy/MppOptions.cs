@@ -62,4 +62,10 @@ public sealed class MppOptions
 
     /// <summary>Retries of paid requests after transient failures.</summary>
     public PaymentRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// What went wrong binding these options from configuration (unknown keys, values that cannot be converted), with the
+    /// paths the user wrote; reported with the validation errors. Null when bound cleanly or configured in code.
+    /// </summary>
+    internal IReadOnlyList<string>? ConfigurationErrors { get; set; }
 }
