@@ -23,7 +23,7 @@ public static class MppServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// At start (host start, or the first paying client) every problem is reported at once, naming the configuration path:
-    /// invalid values, unknown keys, values that cannot be converted. A later change
+    /// invalid values, unknown keys (subsections claimed by rails aside), values that cannot be converted. A later change
     /// applies only when valid; an invalid one is logged (event id 12) and counted (<c>mpp.client.configuration.rejected</c>)
     /// and the last valid configuration stays in force.
     /// </remarks>
@@ -108,7 +108,7 @@ public static class MppServiceCollectionExtensions
             // reported at start or on the reload; the options factory never throws (no validator runs in it).
             services.AddSingleton<IOptionsChangeTokenSource<MppOptions>>(new ConfigurationChangeTokenSource<MppOptions>(Microsoft.Extensions.Options.Options.DefaultName, configuration));
             services.AddSingleton<IConfigureOptions<MppOptions>>(new ConfigureNamedOptions<MppOptions>(
-                Microsoft.Extensions.Options.Options.DefaultName, o => ConfigurationShape.Bind(configuration, o)));
+                Microsoft.Extensions.Options.Options.DefaultName, o => ConfigurationShape.Bind(configuration, o, registrations.ClaimedSections)));
         }
 
         if (configure is not null)
@@ -127,7 +127,9 @@ public static class MppServiceCollectionExtensions
             sp.GetRequiredService<MppRegistrations>(),
             sp.GetRequiredService<MppTelemetry>(),
             sp.GetService<ILogger<MppOptions>>()));
-        services.TryAddSingleton(static sp => new MppStartupCheck(sp.GetRequiredService<OptionsInForce>));
+        services.TryAddSingleton(static sp => new MppStartupCheck(
+            sp.GetRequiredService<MppRegistrations>(),
+            sp.GetRequiredService<OptionsInForce>));
         services.TryAddSingleton(static sp => new SpendingPolicy(
             sp.GetRequiredService<MppStartupCheck>().Options,
             sp.GetRequiredService<IPaymentLedger>(),

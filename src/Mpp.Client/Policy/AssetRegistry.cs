@@ -4,7 +4,8 @@ namespace Mpp.Client.Policy;
 
 /// <summary>
 /// The assets the SDK can count: ISO 4217 currencies (with their minor-unit decimals), <c>sat</c>, the Tempo stablecoin
-/// pathUSD (6 decimals, counted as <c>usd</c>), and any configured in <see cref="MppOptions.Assets"/>. Keys are lowercase.
+/// pathUSD (6 decimals, counted as <c>usd</c>), those rails add (<c>MppBuilder.AddAsset</c>), and any configured in
+/// <see cref="MppOptions.Assets"/>. Keys are lowercase.
 /// </summary>
 public sealed class AssetRegistry
 {
@@ -28,6 +29,12 @@ public sealed class AssetRegistry
 
     /// <summary>Creates the registry from the built-in assets plus configured ones (configured entries win).</summary>
     public AssetRegistry(IReadOnlyDictionary<string, AssetOptions>? configured = null)
+        : this(configured, null)
+    {
+    }
+
+    /// <summary>Creates the registry from the built-in assets, those rails added, then configured ones (later entries win).</summary>
+    internal AssetRegistry(IReadOnlyDictionary<string, AssetOptions>? configured, IEnumerable<AssetInfo>? rails)
     {
         var map = new Dictionary<string, AssetInfo>(StringComparer.Ordinal);
         Add(map, TwoDecimalCurrencies, 2);
@@ -35,6 +42,11 @@ public sealed class AssetRegistry
         Add(map, ThreeDecimalCurrencies, 3);
         map["sat"] = new AssetInfo("sat", 0, "sat");
         map[PathUsd] = new AssetInfo(PathUsd, 6, "usd");
+        foreach (var asset in rails ?? [])
+        {
+            map[asset.Key] = asset;
+        }
+
         if (configured is not null)
         {
             foreach (var (key, options) in configured)

@@ -8,7 +8,7 @@ namespace Mpp.Client.Policy;
 /// The shape of the configuration that binds to <see cref="MppOptions"/> and <see cref="BudgetOptions"/>, checked before
 /// binding so that mistakes the binder passes over in silence or stops at are all reported, with the paths the user wrote:
 /// unknown keys (a typo such as <c>PerDya</c>), values it cannot convert (<c>"banana"</c> as a window), a single value
-/// where a section or list is expected.
+/// where a section or list is expected. Subsections a rail claimed (<c>MppBuilder.ClaimSection</c>) are not looked into.
 /// Values are quoted only for settings of this shape (caps, numbers, flags, durations), never for unknown keys.
 /// </summary>
 internal sealed class ConfigurationShape
@@ -80,11 +80,11 @@ internal sealed class ConfigurationShape
     /// checking its shape; every problem is kept in <see cref="MppOptions.ConfigurationErrors"/>. Values the binder cannot
     /// convert are left out of the binding, so that the rest binds and is validated too.
     /// </summary>
-    public static void Bind(IConfiguration configuration, MppOptions options)
+    public static void Bind(IConfiguration configuration, MppOptions options, IReadOnlySet<string> claimed)
     {
         var errors = new List<string>();
         var unconvertible = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        Mpp.Check(configuration, null, errors, unconvertible);
+        Mpp.Check(configuration, claimed, errors, unconvertible);
         try
         {
             (unconvertible.Count == 0 ? configuration : new ConfigurationWithout(configuration, unconvertible)).Bind(options);
@@ -97,7 +97,7 @@ internal sealed class ConfigurationShape
         options.ConfigurationErrors = errors.Count == 0 ? null : errors;
     }
 
-    /// <summary>As <see cref="Bind(IConfiguration, MppOptions)"/>, for a client budget.</summary>
+    /// <summary>As <see cref="Bind(IConfiguration, MppOptions, IReadOnlySet{string})"/>, for a client budget.</summary>
     public static void Bind(IConfiguration configuration, BudgetOptions options)
     {
         var errors = new List<string>();
@@ -120,7 +120,7 @@ internal sealed class ConfigurationShape
 
     /// <summary>Checks <paramref name="configuration"/> against this shape.</summary>
     /// <param name="configuration">The section (or root) to check.</param>
-    /// <param name="claimed">Keys directly under it that are owned elsewhere, not checked.</param>
+    /// <param name="claimed">Keys directly under it that rails own, not checked.</param>
     /// <param name="errors">Where problems are added.</param>
     /// <param name="unconvertible">Where the paths of values that cannot be converted are added.</param>
     public void Check(IConfiguration configuration, IReadOnlySet<string>? claimed, List<string> errors, HashSet<string> unconvertible) =>
@@ -152,7 +152,7 @@ internal sealed class ConfigurationShape
                     else if (claimed is null || !claimed.Contains(child.Key))
                     {
                         var known = string.Join(", ", Members.Keys.Order(StringComparer.Ordinal));
-                        var rails = claimed is { Count: > 0 } ? $", or one of the sections {string.Join(", ", claimed.Order(StringComparer.Ordinal))}" : string.Empty;
+                        var rails = claimed is { Count: > 0 } ? $", or a section a rail claimed ({string.Join(", ", claimed.Order(StringComparer.Ordinal))})" : string.Empty;
                         errors.Add($"{child.Path} is not a known setting ({(path.Length == 0 ? "the section" : path)} takes {known}{rails}).");
                     }
                 }

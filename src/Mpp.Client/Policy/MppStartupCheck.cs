@@ -4,17 +4,17 @@ using Microsoft.Extensions.Options;
 namespace Mpp.Client.Policy;
 
 /// <summary>
-/// Everything checked before anything is paid, all problems at once: the options and client budgets
-/// (<see cref="OptionsInForce"/>). A singleton: resolving it is passing the check. It runs at host
+/// Everything checked before anything is paid, all problems at once: registration mistakes, and the options and client
+/// budgets (<see cref="OptionsInForce"/>). A singleton: resolving it is passing the check. It runs at host
 /// start (<see cref="MppStartupValidator"/>), when <c>PaymentHandler.Create</c> builds a handler, and otherwise when the
 /// first paying client is created.
 /// </summary>
 internal sealed class MppStartupCheck
 {
     /// <exception cref="OptionsValidationException">Something is wrong (every problem is listed).</exception>
-    public MppStartupCheck(Func<OptionsInForce> options)
+    public MppStartupCheck(MppRegistrations registrations, Func<OptionsInForce> options)
     {
-        var errors = new List<string>();
+        var errors = new List<string>(registrations.Errors);
         OptionsInForce? inForce = null;
         try
         {

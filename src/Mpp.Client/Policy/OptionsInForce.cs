@@ -264,7 +264,7 @@ internal sealed class OptionsInForce : IOptionsMonitor<MppOptions>, IDisposable
         List<string> optionsErrors = [];
         var candidate = current is not null && ReferenceEquals(raw, current.Snapshot.Source)
             ? current.Snapshot // unchanged (a client budget changed): the compiled options are kept, with their caches
-            : PolicySnapshot.Compile(raw, OptionsPath, out optionsErrors);
+            : PolicySnapshot.Compile(raw, OptionsPath, _registrations?.Assets, out optionsErrors);
 
         State? next = null;
         if (optionsErrors.Count == 0 || current is null) // at start, client budgets are checked even when the options are not

@@ -16,10 +16,10 @@ internal sealed class PolicySnapshot
     private readonly List<PaymentPreference> _allowedMethods = [];
     private readonly ConcurrentDictionary<string, IReadOnlyList<SpendingLimit>> _limitsByHost = new(StringComparer.Ordinal);
 
-    private PolicySnapshot(MppOptions source)
+    private PolicySnapshot(MppOptions source, IEnumerable<AssetInfo>? railAssets)
     {
         Source = source;
-        Assets = new AssetRegistry(source.Assets);
+        Assets = new AssetRegistry(source.Assets, railAssets);
     }
 
     public MppOptions Source { get; }
@@ -53,11 +53,12 @@ internal sealed class PolicySnapshot
     /// <summary>Compiles <paramref name="options"/>, listing every problem in <paramref name="errors"/>.</summary>
     /// <param name="options">The options.</param>
     /// <param name="path">The configuration path they were bound from (<c>Mpp</c>), which every error names.</param>
+    /// <param name="railAssets">Assets rails added (<c>MppBuilder.AddAsset</c>); configured ones override them.</param>
     /// <param name="errors">Every problem, binding ones first.</param>
-    public static PolicySnapshot Compile(MppOptions options, string path, out List<string> errors)
+    public static PolicySnapshot Compile(MppOptions options, string path, IEnumerable<AssetInfo>? railAssets, out List<string> errors)
     {
         errors = options.ConfigurationErrors is { } bindingErrors ? [.. bindingErrors] : [];
-        var s = new PolicySnapshot(options);
+        var s = new PolicySnapshot(options, railAssets);
         foreach (var (key, asset) in options.Assets)
         {
             if (asset.Decimals is < 0 or > 28)
@@ -372,7 +373,7 @@ internal sealed class PolicySnapshot
             var unit = unitKey.Trim().ToLowerInvariant();
             if (!assets.Units.Contains(unit))
             {
-                errors.Add($"{Join(path, unitKey)} names an unknown unit (known: ISO currencies, sat, and units of configured Assets).");
+                errors.Add($"{Join(path, unitKey)} names an unknown unit (known: ISO currencies, sat, units of assets rails add, and units of configured Assets).");
                 continue;
             }
 
