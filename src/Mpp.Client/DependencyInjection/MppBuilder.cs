@@ -75,7 +75,7 @@ public sealed class MppBuilder
         return this;
     }
 
-    /// <summary>Registers a payment method (a wallet) as a singleton.</summary>
+    /// <summary>Registers a payment method (a wallet) as a singleton; one wallet per method id, checked at start.</summary>
     public MppBuilder AddPaymentMethod<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMethod>()
         where TMethod : class, IPaymentMethod
     {

@@ -44,7 +44,8 @@ public static class MppHttpClientBuilderExtensions
     /// <summary>
     /// Adds the payment handler to this client with caps of its own bound from <paramref name="clientBudget"/> (the same
     /// shape as <c>Mpp:Budget</c>), on top of the shared budget. Validated at start, errors naming the section's path
-    /// (<c>Agents:Writer:PerDay:usd</c>); an invalid reload keeps the caps in force.
+    /// (<c>Agents:Writer:PerDay:usd</c>); an invalid reload keeps the caps in force. Binding the same section again is
+    /// ignored; a different one for the same client fails at start.
     /// </summary>
     public static IHttpClientBuilder AddMppPayments(this IHttpClientBuilder builder, IConfiguration clientBudget)
     {

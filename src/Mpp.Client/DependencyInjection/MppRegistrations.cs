@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// What the <c>AddMpp</c> family registered in one service collection, shared by every <see cref="MppBuilder"/> made for
 /// it: the section the options are bound from, the subsections rails claimed, the assets rails added, the client budgets,
-/// and registration mistakes to report at start.
+/// and registration mistakes to report at start (a second, different section).
 /// </summary>
 internal sealed class MppRegistrations
 {
@@ -47,11 +47,25 @@ internal sealed class MppRegistrations
         return registrations;
     }
 
-    /// <summary>Records that <see cref="MppOptions"/> is bound from <paramref name="section"/> (the first one names errors); true: bind it.</summary>
+    /// <summary>
+    /// Records that <see cref="MppOptions"/> is bound from <paramref name="section"/>. True when it should be bound; false
+    /// when the same section path is already bound (binding it again would only repeat list entries). A different
+    /// section is an error at start: two sections would merge caps in a way nobody wrote down.
+    /// </summary>
     public bool BindOptions(IConfiguration section)
     {
-        Section ??= section;
-        return true;
+        if (Section is null)
+        {
+            Section = section;
+            return true;
+        }
+
+        if (!SamePath(Section, section))
+        {
+            Errors.Add($"The Mpp options are bound from two configuration sections, '{Path}' and '{ConfigurationShape.PathOf(section)}' (AddMpp or AddMppPayments was given both). Bind one section.");
+        }
+
+        return false;
     }
 
     /// <summary>Records a client budget configured in code (<paramref name="section"/> null) or bound from a section; true when the section should be bound.</summary>
@@ -60,9 +74,15 @@ internal sealed class MppRegistrations
         if (!_clients.TryGetValue(name, out var bound) || bound is null)
         {
             _clients[name] = section;
+            return section is not null;
         }
 
-        return section is not null;
+        if (section is not null && !SamePath(bound, section))
+        {
+            Errors.Add($"The budget of HTTP client '{name}' is bound from two configuration sections, '{ConfigurationShape.PathOf(bound)}' and '{ConfigurationShape.PathOf(section)}'. Bind one section.");
+        }
+
+        return false;
     }
 
     /// <summary>The configuration path errors about a client budget name.</summary>
@@ -80,4 +100,7 @@ internal sealed class MppRegistrations
 
         _assets[asset.Key] = asset;
     }
+
+    private static bool SamePath(IConfiguration a, IConfiguration b) =>
+        string.Equals(ConfigurationShape.PathOf(a), ConfigurationShape.PathOf(b), StringComparison.OrdinalIgnoreCase);
 }

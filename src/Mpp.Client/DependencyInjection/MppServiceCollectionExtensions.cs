@@ -25,7 +25,8 @@ public static class MppServiceCollectionExtensions
     /// At start (host start, or the first paying client) every problem is reported at once, naming the configuration path:
     /// invalid values, unknown keys (subsections claimed by rails aside), values that cannot be converted. A later change
     /// applies only when valid; an invalid one is logged (event id 12) and counted (<c>mpp.client.configuration.rejected</c>)
-    /// and the last valid configuration stays in force.
+    /// and the last valid configuration stays in force. Binding the same section again is ignored; a second, different
+    /// section fails at start.
     /// </remarks>
     public static MppBuilder AddMpp(this IServiceCollection services, IConfiguration configuration)
     {
@@ -129,6 +130,7 @@ public static class MppServiceCollectionExtensions
             sp.GetService<ILogger<MppOptions>>()));
         services.TryAddSingleton(static sp => new MppStartupCheck(
             sp.GetRequiredService<MppRegistrations>(),
+            sp.GetServices<IPaymentMethod>(),
             sp.GetRequiredService<OptionsInForce>));
         services.TryAddSingleton(static sp => new SpendingPolicy(
             sp.GetRequiredService<MppStartupCheck>().Options,
