@@ -24,7 +24,7 @@ public static class MppServiceCollectionExtensions
     /// <remarks>
     /// At start (host start, or the first paying client) every problem is reported at once, naming the configuration path:
     /// invalid values, unknown keys (subsections claimed by rails aside), values that cannot be converted. A later change
-    /// applies only when valid; an invalid one is logged (event id 12) and counted (<c>mpp.client.configuration.rejected</c>)
+    /// applies only when valid; an invalid one is logged (event id 100) and counted (<c>mpp.client.configuration.rejected</c>)
     /// and the last valid configuration stays in force. Binding the same section again is ignored; a second, different
     /// section fails at start.
     /// </remarks>

@@ -41,9 +41,10 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Debug, "Following redirect {StatusCode} from {From} to {To}")]
     public static partial void Redirect(ILogger logger, int statusCode, string from, string to);
 
-    [LoggerMessage(12, LogLevel.Error, "Configuration change of {Section} rejected; the last valid configuration stays in force. {ProblemCount} problem(s): {Problems}")]
+    // Configuration: ids from 100, apart from the payment flow's.
+    [LoggerMessage(100, LogLevel.Error, "Configuration change of {Section} rejected; the last valid configuration stays in force. {ProblemCount} problem(s): {Problems}")]
     public static partial void ConfigurationRejected(ILogger logger, string section, int problemCount, string problems);
 
-    [LoggerMessage(13, LogLevel.Information, "Configuration of {Section} is valid again and in force")]
+    [LoggerMessage(101, LogLevel.Information, "Configuration of {Section} is valid again and in force")]
     public static partial void ConfigurationApplied(ILogger logger, string section);
 }

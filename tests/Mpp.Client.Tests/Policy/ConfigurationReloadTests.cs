@@ -20,7 +20,7 @@ namespace Mpp.Client.Tests.Policy;
 /// </summary>
 public sealed class ConfigurationReloadTests : IAsyncLifetime
 {
-    private const int RejectedEventId = 12;
+    private const int RejectedEventId = 100;
     private static readonly TimeSpan FileWatcherWait = TimeSpan.FromSeconds(30);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("mpp-reload-").FullName;
