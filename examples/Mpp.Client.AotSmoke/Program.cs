@@ -1,10 +1,12 @@
 // Native AOT smoke test: publish with `.ci/aot-smoke` (dotnet publish -p:PublishAot=true) and run the binary. It binds
 // the Mpp section from configuration (source-generated binder), validates options, builds the DI graph and pays a 402
-// served by an in-memory handler, so trimming or AOT breakage in the core shows up as a publish warning or a failure here.
+// served by an in-memory handler, then checks that a bad configuration is reported (every problem, with its path), so
+// trimming or AOT breakage in the core shows up as a publish warning or a failure here.
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
 using Mpp.Client.Methods;
 using Mpp.Client.Protocol;
@@ -21,7 +23,27 @@ using var provider = services.BuildServiceProvider();
 using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("aot").GetAsync(new Uri("https://aot.example/paid"));
 var outcome = response.GetPaymentOutcome();
 Console.WriteLine($"{(int)response.StatusCode} {outcome?.Status} {outcome?.Receipt?.Reference}");
-return response.StatusCode == HttpStatusCode.OK && outcome?.Status == PaymentStatus.Paid ? 0 : 1;
+
+// Configuration mistakes are all reported, with their paths, by the source-generated binding and the shape check.
+var bad = new ConfigurationBuilder()
+    .AddInMemoryCollection(new Dictionary<string, string?> { ["Mpp:Budget:PerDya:usd"] = "1", ["Mpp:Budget:Windows:0:Window"] = "banana", ["Mpp:Budget:PerDay:usd"] = "1.O" })
+    .Build();
+var badServices = new ServiceCollection();
+badServices.AddMpp(bad.GetSection("Mpp")).AddPaymentMethod(new Wallet());
+badServices.AddHttpClient("aot").AddMppPayments();
+using var badProvider = badServices.BuildServiceProvider();
+var reported = 0;
+try
+{
+    badProvider.GetRequiredService<IHttpClientFactory>().CreateClient("aot");
+}
+catch (OptionsValidationException ex)
+{
+    reported = ex.Failures.Count();
+    Console.WriteLine(string.Join(Environment.NewLine, ex.Failures));
+}
+
+return response.StatusCode == HttpStatusCode.OK && outcome?.Status == PaymentStatus.Paid && reported == 3 ? 0 : 1;
 
 internal sealed class Wallet : IPaymentMethod
 {

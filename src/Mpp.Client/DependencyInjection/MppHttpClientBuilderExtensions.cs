@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Mpp.Client.Policy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -35,13 +36,16 @@ public static class MppHttpClientBuilderExtensions
         }
 
         builder.Services.AddMpp();
-        builder.Services.AddOptions<BudgetOptions>(builder.Name).Configure(clientBudget).ValidateOnStart();
+        MppRegistrations.Of(builder.Services).AddClient(builder.Name, null);
+        builder.Services.AddOptions<BudgetOptions>(builder.Name).Configure(clientBudget);
         return builder.AddMppPaymentHandler(builder.Name);
     }
 
     /// <summary>
     /// Adds the payment handler to this client with caps of its own bound from <paramref name="clientBudget"/> (the same
-    /// shape as <c>Mpp:Budget</c>), on top of the shared budget.
+    /// shape as <c>Mpp:Budget</c>), on top of the shared budget. Validated at start, errors naming the section's path
+    /// (<c>Agents:Writer:PerDay:usd</c>); an invalid reload keeps the caps in force. Binding the same section again is
+    /// ignored; a different one for the same client fails at start.
     /// </summary>
     public static IHttpClientBuilder AddMppPayments(this IHttpClientBuilder builder, IConfiguration clientBudget)
     {
@@ -53,7 +57,14 @@ public static class MppHttpClientBuilderExtensions
         }
 
         builder.Services.AddMpp();
-        builder.Services.AddOptions<BudgetOptions>(builder.Name).Bind(clientBudget).ValidateOnStart();
+        builder.Services.AddOptions<BudgetOptions>(builder.Name);
+        if (MppRegistrations.Of(builder.Services).AddClient(builder.Name, clientBudget))
+        {
+            var name = builder.Name;
+            builder.Services.AddSingleton<IOptionsChangeTokenSource<BudgetOptions>>(new ConfigurationChangeTokenSource<BudgetOptions>(name, clientBudget));
+            builder.Services.AddSingleton<IConfigureOptions<BudgetOptions>>(new ConfigureNamedOptions<BudgetOptions>(name, o => ConfigurationShape.Bind(clientBudget, o)));
+        }
+
         return builder.AddMppPaymentHandler(builder.Name);
     }
 }

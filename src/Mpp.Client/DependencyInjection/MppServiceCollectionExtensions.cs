@@ -22,21 +22,22 @@ public static class MppServiceCollectionExtensions
     /// Registers the Mpp services with options bound from <paramref name="configuration"/> (usually the <c>Mpp</c> section),
     /// validated at start and reloaded when it changes. Returns a builder for methods, approvers and observers.
     /// </summary>
+    /// <remarks>
+    /// At start (host start, or the first paying client) every problem is reported at once, naming the configuration path:
+    /// invalid values, unknown keys (subsections claimed by rails aside), values that cannot be converted. A later change
+    /// applies only when valid; an invalid one is logged (event id 100) and counted (<c>mpp.client.configuration.rejected</c>)
+    /// and the last valid configuration stays in force. Binding the same section again is ignored; a second, different
+    /// section fails at start.
+    /// </remarks>
     public static MppBuilder AddMpp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddMppCore(b => b.Bind(configuration));
+        return services.AddMppCore(configuration, null);
     }
 
-    /// <summary>Registers the Mpp services configured in code.</summary>
+    /// <summary>Registers the Mpp services configured in code (applied in registration order, after a bound section).</summary>
     public static MppBuilder AddMpp(this IServiceCollection services, Action<MppOptions>? configure = null) =>
-        services.AddMppCore(b =>
-        {
-            if (configure is not null)
-            {
-                b.Configure(configure);
-            }
-        });
+        services.AddMppCore(null, configure);
 
     /// <summary>
     /// Registers the Mpp services and adds the payment handler to every <see cref="HttpClient"/> the factory makes:
@@ -76,7 +77,7 @@ public static class MppServiceCollectionExtensions
         // Redirects are followed by the payment handler, which strips credentials and refuses cross-origin payments.
         builder.ConfigurePrimaryHttpMessageHandler(static (handler, sp) =>
         {
-            if (!sp.GetRequiredService<IOptionsMonitor<MppOptions>>().CurrentValue.FollowRedirects)
+            if (!sp.GetRequiredService<MppStartupCheck>().Options.CurrentValue.FollowRedirects)
             {
                 return;
             }
@@ -99,32 +100,58 @@ public static class MppServiceCollectionExtensions
         || header.Equals("Payment-Authorization", StringComparison.OrdinalIgnoreCase)
         || header.Equals("Payment-Receipt", StringComparison.OrdinalIgnoreCase);
 
-    private static MppBuilder AddMppCore(this IServiceCollection services, Action<OptionsBuilder<MppOptions>> configure)
+    private static MppBuilder AddMppCore(this IServiceCollection services, IConfiguration? configuration, Action<MppOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var registrations = MppRegistrations.Of(services);
         var options = services.AddOptions<MppOptions>();
-        configure(options);
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MppOptions>, MppOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, ClientBudgetValidator>());
+        if (configuration is not null && registrations.BindOptions(configuration))
+        {
+            // Bound with the shape check: unknown keys and values the binder cannot convert become errors with the rest,
+            // reported at start or on the reload; the options factory never throws (no validator runs in it).
+            services.AddSingleton<IOptionsChangeTokenSource<MppOptions>>(new ConfigurationChangeTokenSource<MppOptions>(Microsoft.Extensions.Options.Options.DefaultName, configuration));
+            services.AddSingleton<IConfigureOptions<MppOptions>>(new ConfigureNamedOptions<MppOptions>(
+                Microsoft.Extensions.Options.Options.DefaultName, o => ConfigurationShape.Bind(configuration, o, registrations.ClaimedSections)));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddOptions<MppStartupValidation>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MppStartupValidation>, MppStartupValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPaymentLedger>(static sp => new InMemoryPaymentLedger(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new MppTelemetry(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton<SpendingPolicy>();
+        services.TryAddSingleton(static sp => new OptionsInForce(
+            sp.GetRequiredService<IOptionsMonitor<MppOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<BudgetOptions>>(),
+            sp.GetRequiredService<MppRegistrations>(),
+            sp.GetRequiredService<MppTelemetry>(),
+            sp.GetService<ILogger<MppOptions>>()));
+        services.TryAddSingleton(static sp => new MppStartupCheck(
+            sp.GetRequiredService<MppRegistrations>(),
+            sp.GetServices<IPaymentMethod>(),
+            sp.GetRequiredService<OptionsInForce>));
+        services.TryAddSingleton(static sp => new SpendingPolicy(
+            sp.GetRequiredService<MppStartupCheck>().Options,
+            sp.GetRequiredService<IPaymentLedger>(),
+            sp.GetServices<IPaymentApprover>()));
         services.TryAddSingleton(static sp =>
         {
             var methods = new Dictionary<string, IPaymentMethod>(StringComparer.Ordinal);
             foreach (var m in sp.GetServices<IPaymentMethod>())
             {
-                methods.TryAdd(m.Method, m); // the first registration of a method wins
+                methods.TryAdd(m.Method, m); // two wallets for one method fail start (MppStartupCheck)
             }
 
-            var monitor = sp.GetRequiredService<IOptionsMonitor<MppOptions>>();
+            var options = sp.GetRequiredService<MppStartupCheck>().Options;
             return new PaymentCoordinator(
                 methods,
                 sp.GetRequiredService<SpendingPolicy>(),
                 sp.GetRequiredService<IPaymentLedger>(),
-                () => monitor.CurrentValue,
+                () => options.CurrentValue,
                 sp.GetServices<IPaymentObserver>(),
                 sp.GetRequiredService<MppTelemetry>(),
                 sp.GetRequiredService<TimeProvider>(),
@@ -132,11 +159,11 @@ public static class MppServiceCollectionExtensions
         });
         services.TryAddSingleton(static sp =>
         {
-            var monitor = sp.GetRequiredService<IOptionsMonitor<MppOptions>>();
+            var options = sp.GetRequiredService<MppStartupCheck>().Options;
             return new PaymentFlow(
                 sp.GetRequiredService<PaymentCoordinator>(),
                 sp.GetRequiredService<SpendingPolicy>(),
-                () => monitor.CurrentValue,
+                () => options.CurrentValue,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<PaymentHandler>>() ?? NullLogger<PaymentHandler>.Instance,
                 sp.GetServices<IHttpPaymentScheme>(),

@@ -52,4 +52,11 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Extension {Extension} failed for challenge {ChallengeId}: {ErrorType}")]
     public static partial void ExtensionFailed(ILogger logger, string extension, string? challengeId, string errorType);
+
+    // Configuration: ids from 100, apart from the payment flow's.
+    [LoggerMessage(100, LogLevel.Error, "Configuration change of {Section} rejected; the last valid configuration stays in force. {ProblemCount} problem(s): {Problems}")]
+    public static partial void ConfigurationRejected(ILogger logger, string section, int problemCount, string problems);
+
+    [LoggerMessage(101, LogLevel.Information, "Configuration of {Section} is valid again and in force")]
+    public static partial void ConfigurationApplied(ILogger logger, string section);
 }

@@ -21,6 +21,8 @@ public sealed class MppTelemetry : IDisposable
         Amount = _meter.CreateCounter<double>("mpp.client.payment.amount", null, "Amount paid, in the budget unit named by the 'unit' tag (for dashboards; the ledger is exact).");
         Failures = _meter.CreateCounter<long>("mpp.client.payment.failures", "{failure}", "Payments refused, rejected or with unknown outcome, by reason.");
         Challenges = _meter.CreateCounter<long>("mpp.client.challenges", "{response}", "402 responses met.");
+        ConfigurationRejected = _meter.CreateCounter<long>(
+            "mpp.client.configuration.rejected", "{change}", "Configuration changes rejected as invalid (the last valid configuration stays in force), by options type.");
     }
 
     /// <summary>The activity source for payment spans.</summary>
@@ -33,6 +35,8 @@ public sealed class MppTelemetry : IDisposable
     internal Counter<long> Failures { get; }
 
     internal Counter<long> Challenges { get; }
+
+    internal Counter<long> ConfigurationRejected { get; }
 
     /// <inheritdoc />
     public void Dispose()

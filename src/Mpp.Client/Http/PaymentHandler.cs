@@ -37,7 +37,7 @@ public sealed class PaymentHandler : DelegatingHandler
     /// </summary>
     /// <param name="configureOptions">Sets budgets, allow-lists and the rest of <see cref="MppOptions"/>.</param>
     /// <param name="configureMpp">Adds payment methods, approvers, observers or a ledger.</param>
-    /// <exception cref="OptionsValidationException">The options are invalid (every problem is listed).</exception>
+    /// <exception cref="OptionsValidationException">The options or the wallets are invalid (every problem is listed).</exception>
     public static PaymentHandler Create(Action<MppOptions> configureOptions, Action<MppBuilder> configureMpp)
     {
         ArgumentNullException.ThrowIfNull(configureOptions);
@@ -47,7 +47,7 @@ public sealed class PaymentHandler : DelegatingHandler
         var provider = services.BuildServiceProvider();
         try
         {
-            _ = provider.GetRequiredService<IOptions<MppOptions>>().Value; // validates now, not on the first payment
+            _ = provider.GetRequiredService<MppStartupCheck>(); // validates options and wallets now, not on the first request
             var handler = provider.GetRequiredService<PaymentHandlerFactory>().Create();
             handler.InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false };
             handler._owned = provider;

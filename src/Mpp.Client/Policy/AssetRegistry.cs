@@ -4,7 +4,8 @@ namespace Mpp.Client.Policy;
 
 /// <summary>
 /// The assets the SDK can count: ISO 4217 currencies (with their minor-unit decimals), <c>sat</c>, the Tempo stablecoin
-/// pathUSD (6 decimals, counted as <c>usd</c>), and any configured in <see cref="MppOptions.Assets"/>. Keys are lowercase.
+/// pathUSD (6 decimals, counted as <c>usd</c>), those rails add (<c>MppBuilder.AddAsset</c>), and any configured in
+/// <see cref="MppOptions.Assets"/>. Keys are lowercase.
 /// </summary>
 public sealed class AssetRegistry
 {
@@ -24,9 +25,16 @@ public sealed class AssetRegistry
     private const string ThreeDecimalCurrencies = "bhd iqd jod kwd lyd omr tnd";
 
     private readonly FrozenDictionary<string, AssetInfo> _assets;
+    private readonly FrozenDictionary<string, int> _unitDecimals;
 
     /// <summary>Creates the registry from the built-in assets plus configured ones (configured entries win).</summary>
     public AssetRegistry(IReadOnlyDictionary<string, AssetOptions>? configured = null)
+        : this(configured, null)
+    {
+    }
+
+    /// <summary>Creates the registry from the built-in assets, those rails added, then configured ones (later entries win).</summary>
+    internal AssetRegistry(IReadOnlyDictionary<string, AssetOptions>? configured, IEnumerable<AssetInfo>? rails)
     {
         var map = new Dictionary<string, AssetInfo>(StringComparer.Ordinal);
         Add(map, TwoDecimalCurrencies, 2);
@@ -34,6 +42,11 @@ public sealed class AssetRegistry
         Add(map, ThreeDecimalCurrencies, 3);
         map["sat"] = new AssetInfo("sat", 0, "sat");
         map[PathUsd] = new AssetInfo(PathUsd, 6, "usd");
+        foreach (var asset in rails ?? [])
+        {
+            map[asset.Key] = asset;
+        }
+
         if (configured is not null)
         {
             foreach (var (key, options) in configured)
@@ -45,6 +58,23 @@ public sealed class AssetRegistry
 
         _assets = map.ToFrozenDictionary(StringComparer.Ordinal);
         Units = _assets.Values.Select(a => a.Unit).ToFrozenSet(StringComparer.Ordinal);
+
+        // A unit's minor unit: that of the asset of the same name (usd: the cent, even though pathUSD counts in usd too),
+        // else the finest of the assets counted in it.
+        var unitDecimals = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var asset in _assets.Values)
+        {
+            if (_assets.TryGetValue(asset.Unit, out var named) && named.Unit == asset.Unit)
+            {
+                unitDecimals[asset.Unit] = named.Decimals;
+            }
+            else
+            {
+                unitDecimals[asset.Unit] = Math.Max(asset.Decimals, unitDecimals.GetValueOrDefault(asset.Unit));
+            }
+        }
+
+        _unitDecimals = unitDecimals.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>Every budget unit an asset counts against.</summary>
@@ -56,6 +86,10 @@ public sealed class AssetRegistry
         ArgumentNullException.ThrowIfNull(currency);
         return _assets.TryGetValue(currency.ToLowerInvariant(), out asset!);
     }
+
+    /// <summary>The smallest amount of <paramref name="unit"/> a cap can name (0.01 for usd, 1 for sat), or null for an unknown unit.</summary>
+    internal decimal? MinorUnit(string unit) =>
+        _unitDecimals.TryGetValue(unit, out var decimals) ? new decimal(1, 0, 0, false, (byte)Math.Clamp(decimals, 0, 28)) : null;
 
     private static void Add(Dictionary<string, AssetInfo> map, string codes, int decimals)
     {

@@ -26,4 +26,10 @@ public sealed class BudgetOptions
 
     /// <summary>Caps over custom rolling windows.</summary>
     public List<WindowCapOptions> Windows { get; set; } = [];
+
+    /// <summary>
+    /// What went wrong binding these options from configuration (unknown keys, values that cannot be converted), with the
+    /// paths the user wrote; reported with the validation errors. Null when bound cleanly or configured in code.
+    /// </summary>
+    internal IReadOnlyList<string>? ConfigurationErrors { get; set; }
 }

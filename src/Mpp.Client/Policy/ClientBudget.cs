@@ -22,14 +22,25 @@ internal sealed class ClientBudget
 
     public List<SpendingLimit> Limits { get; }
 
-    public static ClientBudget Compile(string clientName, BudgetOptions source, PolicySnapshot snapshot) =>
-        Compile(clientName, source, snapshot, []);
-
-    public static ClientBudget Compile(string clientName, BudgetOptions source, PolicySnapshot snapshot, List<string> errors)
+    /// <summary>Compiles a client's caps against the shared options' assets, listing every problem in <paramref name="errors"/>.</summary>
+    /// <param name="clientName">The HTTP client's name.</param>
+    /// <param name="source">Its caps.</param>
+    /// <param name="snapshot">The shared options in force.</param>
+    /// <param name="path">The configuration path the caps were bound from (<c>Agents:Writer</c>), which errors name.</param>
+    /// <param name="errors">Where problems are added, binding ones first.</param>
+    public static ClientBudget Compile(string clientName, BudgetOptions source, PolicySnapshot snapshot, string path, List<string> errors)
     {
-        var (perRequest, limits) = PolicySnapshot.CompileBudget(source, $"Clients[{clientName}]", SpendingLimit.ClientScope(clientName), snapshot.Assets, errors);
+        if (source.ConfigurationErrors is { } bindingErrors)
+        {
+            errors.AddRange(bindingErrors);
+        }
+
+        var (perRequest, limits) = PolicySnapshot.CompileBudget(source, $"Clients[{clientName}]", path, SpendingLimit.ClientScope(clientName), snapshot.Assets, errors);
         return new ClientBudget(source, snapshot, perRequest, limits);
     }
+
+    /// <summary>The path that names a client budget configured in code (<c>BudgetOptions[writer]</c>).</summary>
+    public static string CodePath(string clientName) => $"BudgetOptions[{clientName}]";
 
     public bool HasCap(string unit)
     {

@@ -1,9 +1,14 @@
 namespace Mpp.Client.Policy;
 
 /// <summary>
-/// The payer's configuration, bound from the <c>Mpp</c> configuration section, validated at start and reloaded live.
-/// Amounts are decimal strings in the budget unit, so a person can read them.
+/// The payer's configuration, bound from the <c>Mpp</c> configuration section, validated at start (every problem at once,
+/// naming its configuration path) and reloaded live: a reload applies only when valid, else the last valid options stay in
+/// force. Amounts are decimal strings in the budget unit, so a person can read them.
 /// </summary>
+/// <remarks>
+/// The options factory does not validate these options (so that <c>IOptionsMonitor&lt;MppOptions&gt;</c> never throws after a
+/// bad reload); the SDK validates what it puts in force. <c>IOptions&lt;MppOptions&gt;.Value</c> is what was bound.
+/// </remarks>
 public sealed class MppOptions
 {
     /// <summary>The default configuration section name.</summary>
@@ -68,4 +73,10 @@ public sealed class MppOptions
 
     /// <summary>Retries of paid requests after transient failures.</summary>
     public PaymentRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// What went wrong binding these options from configuration (unknown keys, values that cannot be converted), with the
+    /// paths the user wrote; reported with the validation errors. Null when bound cleanly or configured in code.
+    /// </summary>
+    internal IReadOnlyList<string>? ConfigurationErrors { get; set; }
 }

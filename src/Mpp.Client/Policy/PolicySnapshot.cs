@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Mpp.Client.Ledger;
 using Mpp.Client.Protocol;
 
@@ -15,10 +16,10 @@ internal sealed class PolicySnapshot
     private readonly List<PaymentPreference> _allowedMethods = [];
     private readonly ConcurrentDictionary<string, IReadOnlyList<SpendingLimit>> _limitsByHost = new(StringComparer.Ordinal);
 
-    private PolicySnapshot(MppOptions source)
+    private PolicySnapshot(MppOptions source, IEnumerable<AssetInfo>? railAssets)
     {
         Source = source;
-        Assets = new AssetRegistry(source.Assets);
+        Assets = new AssetRegistry(source.Assets, railAssets);
     }
 
     public MppOptions Source { get; }
@@ -49,60 +50,68 @@ internal sealed class PolicySnapshot
         }
     }
 
-    public static PolicySnapshot Compile(MppOptions options, out List<string> errors)
+    /// <summary>Compiles <paramref name="options"/>, listing every problem in <paramref name="errors"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="path">The configuration path they were bound from (<c>Mpp</c>), which every error names.</param>
+    /// <param name="railAssets">Assets rails added (<c>MppBuilder.AddAsset</c>); configured ones override them.</param>
+    /// <param name="errors">Every problem, binding ones first.</param>
+    public static PolicySnapshot Compile(MppOptions options, string path, IEnumerable<AssetInfo>? railAssets, out List<string> errors)
     {
-        errors = [];
-        var s = new PolicySnapshot(options);
+        errors = options.ConfigurationErrors is { } bindingErrors ? [.. bindingErrors] : [];
+        var s = new PolicySnapshot(options, railAssets);
         foreach (var (key, asset) in options.Assets)
         {
             if (asset.Decimals is < 0 or > 28)
             {
-                errors.Add($"Mpp:Assets:{key}:Decimals must be between 0 and 28.");
+                errors.Add($"{Join(path, "Assets", key, "Decimals")} must be between 0 and 28.");
             }
         }
 
-        s.CompileBudget(options.Budget, "Budget", null, errors);
+        s.CompileBudget(options.Budget, "Budget", Join(path, "Budget"), null, errors);
         foreach (var (pattern, budget) in options.Hosts)
         {
             var p = pattern.Trim().ToLowerInvariant();
             if (!HostPattern.IsValid(p))
             {
-                errors.Add($"Mpp:Hosts:{pattern} is not a host name or *.domain pattern.");
+                errors.Add($"{Join(path, "Hosts", pattern)} is not a host name or *.domain pattern.");
                 continue;
             }
 
-            s.CompileBudget(budget, $"Hosts[{p}]", p, errors);
+            s.CompileBudget(budget, $"Hosts[{p}]", Join(path, "Hosts", pattern), p, errors);
         }
 
-        foreach (var h in options.AllowedHosts)
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
         {
+            var h = options.AllowedHosts[i];
             var p = h.Trim().ToLowerInvariant();
             if (!HostPattern.IsValid(p))
             {
-                errors.Add($"Mpp:AllowedHosts entry '{h}' is not a host name or *.domain pattern.");
+                errors.Add($"{Join(path, "AllowedHosts", Index(i))} = '{h}' is not a host name or *.domain pattern.");
             }
 
             s.AllowedHosts.Add(p);
         }
 
-        foreach (var m in options.AllowedMethods)
+        for (var i = 0; i < options.AllowedMethods.Count; i++)
         {
+            var m = options.AllowedMethods[i];
             try
             {
                 s._allowedMethods.Add(PaymentPreference.Parse(m));
             }
             catch (FormatException ex)
             {
-                errors.Add($"Mpp:AllowedMethods entry '{m}': {ex.Message}");
+                errors.Add($"{Join(path, "AllowedMethods", Index(i))} = '{m}': {ex.Message}");
             }
         }
 
-        foreach (var a in options.AllowedAssets)
+        for (var i = 0; i < options.AllowedAssets.Count; i++)
         {
+            var a = options.AllowedAssets[i];
             var k = a.Trim().ToLowerInvariant();
             if (!s.Assets.TryGet(k, out _))
             {
-                errors.Add($"Mpp:AllowedAssets entry '{a}' is not a known asset (configure it under Mpp:Assets).");
+                errors.Add($"{Join(path, "AllowedAssets", Index(i))} = '{a}' is not a known asset (configure it under {Join(path, "Assets")}).");
             }
 
             s.AllowedAssets.Add(k);
@@ -113,21 +122,22 @@ internal sealed class PolicySnapshot
             s.AllowedRecipients.Add(r.Trim());
         }
 
-        foreach (var p in options.Preferences)
+        for (var i = 0; i < options.Preferences.Count; i++)
         {
+            var p = options.Preferences[i];
             try
             {
                 s.Preferences.Add(PaymentPreference.Parse(p));
             }
             catch (FormatException ex)
             {
-                errors.Add($"Mpp:Preferences entry '{p}': {ex.Message}");
+                errors.Add($"{Join(path, "Preferences", Index(i))} = '{p}': {ex.Message}");
             }
         }
 
         if (options.MaxPaymentRounds is < 1 or > 5)
         {
-            errors.Add("Mpp:MaxPaymentRounds must be between 1 and 5.");
+            errors.Add($"{Join(path, "MaxPaymentRounds")} must be between 1 and 5.");
         }
 
         if (options.CredentialTimeout < TimeSpan.FromSeconds(1) || options.CredentialTimeout > TimeSpan.FromHours(1))
@@ -137,26 +147,35 @@ internal sealed class PolicySnapshot
 
         if (options.MaxRedirects is < 0 or > 50)
         {
-            errors.Add("Mpp:MaxRedirects must be between 0 and 50.");
+            errors.Add($"{Join(path, "MaxRedirects")} must be between 0 and 50.");
         }
 
         if (options.Retry.MaxRetryAttempts is < 0 or > 10)
         {
-            errors.Add("Mpp:Retry:MaxRetryAttempts must be between 0 and 10.");
+            errors.Add($"{Join(path, "Retry", "MaxRetryAttempts")} must be between 0 and 10.");
         }
 
         if (options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.BaseDelay > TimeSpan.FromMinutes(1))
         {
-            errors.Add("Mpp:Retry:BaseDelay must be between 0 and 1 minute.");
+            errors.Add($"{Join(path, "Retry", "BaseDelay")} must be between 0 and 1 minute.");
         }
 
         if (options.Retry.AttemptTimeout is { } t && (t < TimeSpan.FromMilliseconds(10) || t > TimeSpan.FromDays(1)))
         {
-            errors.Add("Mpp:Retry:AttemptTimeout must be between 10 ms and 1 day.");
+            errors.Add($"{Join(path, "Retry", "AttemptTimeout")} must be between 10 ms and 1 day.");
         }
 
         return s;
     }
+
+    /// <summary>A configuration path: the segments joined with <c>:</c>, an empty prefix left out.</summary>
+    internal static string Join(string prefix, params ReadOnlySpan<string> segments)
+    {
+        var rest = string.Join(ConfigurationPath.KeyDelimiter, segments);
+        return prefix.Length == 0 ? rest : prefix + ConfigurationPath.KeyDelimiter + rest;
+    }
+
+    private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     public bool MethodAllowed(string method, string intent)
     {
@@ -275,9 +294,9 @@ internal sealed class PolicySnapshot
         return list;
     }
 
-    private void CompileBudget(BudgetOptions budget, string prefix, string? host, List<string> errors)
+    private void CompileBudget(BudgetOptions budget, string prefix, string path, string? host, List<string> errors)
     {
-        var (perRequest, limits) = CompileBudget(budget, prefix, host, Assets, errors);
+        var (perRequest, limits) = CompileBudget(budget, prefix, path, host, Assets, errors);
         foreach (var (name, unit, cap) in perRequest)
         {
             if (host is null)
@@ -301,44 +320,57 @@ internal sealed class PolicySnapshot
     }
 
     /// <summary>Parses one <see cref="BudgetOptions"/> into per-request caps and ledger limits with the given scope.</summary>
+    /// <param name="budget">The caps.</param>
+    /// <param name="prefix">The prefix of the limits' names (<c>Budget</c>, <c>Hosts[api.example.com]</c>, <c>Clients[writer]</c>).</param>
+    /// <param name="path">The configuration path the caps were bound from, which errors name (<c>Mpp:Budget</c>, <c>Agents:Writer</c>).</param>
+    /// <param name="scope">The ledger scope of the limits (a host, a client), or null for the shared budget.</param>
+    /// <param name="assets">The known assets, whose units caps may name.</param>
+    /// <param name="errors">Where problems are added.</param>
     internal static (List<(string Name, string Unit, decimal Cap)> PerRequest, List<SpendingLimit> Limits) CompileBudget(
-        BudgetOptions budget, string prefix, string? scope, AssetRegistry assets, List<string> errors)
+        BudgetOptions budget, string prefix, string path, string? scope, AssetRegistry assets, List<string> errors)
     {
         var perRequest = new List<(string, string, decimal)>();
-        foreach (var (unit, cap) in Caps(budget.PerRequest, $"{prefix}.PerRequest", assets, errors))
+        foreach (var (unit, cap) in Caps(budget.PerRequest, Join(path, "PerRequest"), assets, errors))
         {
             perRequest.Add(($"{prefix}.PerRequest", unit, cap));
         }
 
         var limits = new List<SpendingLimit>();
-        void AddWindow(Dictionary<string, string> caps, string name, TimeSpan? window)
+        void AddWindow(Dictionary<string, string> caps, string name, string capsPath, TimeSpan? window)
         {
-            foreach (var (unit, cap) in Caps(caps, $"{prefix}.{name}", assets, errors))
+            foreach (var (unit, cap) in Caps(caps, capsPath, assets, errors))
             {
                 limits.Add(new SpendingLimit(scope is null ? name : $"{prefix}.{name}", unit, cap, window, scope));
             }
         }
 
-        AddWindow(budget.PerHour, "PerHour", TimeSpan.FromHours(1));
-        AddWindow(budget.PerDay, "PerDay", TimeSpan.FromDays(1));
-        AddWindow(budget.PerWeek, "PerWeek", TimeSpan.FromDays(7));
-        AddWindow(budget.PerMonth, "PerMonth", TimeSpan.FromDays(30));
-        AddWindow(budget.Lifetime, "Lifetime", null);
-        foreach (var w in budget.Windows)
+        AddWindow(budget.PerHour, "PerHour", Join(path, "PerHour"), TimeSpan.FromHours(1));
+        AddWindow(budget.PerDay, "PerDay", Join(path, "PerDay"), TimeSpan.FromDays(1));
+        AddWindow(budget.PerWeek, "PerWeek", Join(path, "PerWeek"), TimeSpan.FromDays(7));
+        AddWindow(budget.PerMonth, "PerMonth", Join(path, "PerMonth"), TimeSpan.FromDays(30));
+        AddWindow(budget.Lifetime, "Lifetime", Join(path, "Lifetime"), null);
+        for (var i = 0; i < budget.Windows.Count; i++)
         {
+            var w = budget.Windows[i];
+            var windowPath = Join(path, "Windows", Index(i));
             if (w.Window < TimeSpan.FromSeconds(1))
             {
-                errors.Add($"Mpp:{prefix}:Windows entry must have a Window of at least one second.");
+                var window = Join(windowPath, "Window");
+                if (!errors.Exists(e => e.StartsWith(window + " = ", StringComparison.Ordinal)))
+                {
+                    errors.Add($"{window} must be at least one second."); // unless its value was reported as not a duration
+                }
+
                 continue;
             }
 
-            AddWindow(w.Limits, $"Window({w.Window.ToString("c", CultureInfo.InvariantCulture)})", w.Window);
+            AddWindow(w.Limits, $"Window({w.Window.ToString("c", CultureInfo.InvariantCulture)})", Join(windowPath, "Limits"), w.Window);
         }
 
         return (perRequest, limits);
     }
 
-    private static List<(string Unit, decimal Cap)> Caps(Dictionary<string, string> caps, string name, AssetRegistry assets, List<string> errors)
+    private static List<(string Unit, decimal Cap)> Caps(Dictionary<string, string> caps, string path, AssetRegistry assets, List<string> errors)
     {
         var result = new List<(string, decimal)>();
         foreach (var (unitKey, text) in caps)
@@ -346,13 +378,20 @@ internal sealed class PolicySnapshot
             var unit = unitKey.Trim().ToLowerInvariant();
             if (!assets.Units.Contains(unit))
             {
-                errors.Add($"Mpp:{name}:{unitKey} names an unknown unit (known: ISO currencies, sat, and units of Mpp:Assets).");
+                errors.Add($"{Join(path, unitKey)} names an unknown unit (known: ISO currencies, sat, units of assets rails add, and units of configured Assets).");
                 continue;
             }
 
             if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cap))
             {
-                errors.Add($"Mpp:{name}:{unitKey} = '{text}' is not a non-negative decimal amount.");
+                errors.Add($"{Join(path, unitKey)} = '{text}' is not a non-negative decimal amount.");
+                continue;
+            }
+
+            if (cap > 0 && assets.MinorUnit(unit) is { } minor && cap < minor)
+            {
+                var m = minor.ToString(CultureInfo.InvariantCulture);
+                errors.Add($"{Join(path, unitKey)} = '{text}' is less than one minor unit of {unit} ({m}): write at least {m}, or 0 to forbid spending.");
                 continue;
             }
 

@@ -14,19 +14,23 @@ namespace Mpp.Client.Policy;
 /// </summary>
 public sealed class SpendingPolicy
 {
-    private readonly IOptionsMonitor<MppOptions> _options;
+    private readonly OptionsInForce _options;
     private readonly IPaymentLedger _ledger;
     private readonly IPaymentApprover[] _approvers;
-    private readonly IOptionsMonitor<BudgetOptions>? _clientBudgets;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ClientBudget> _compiledClientBudgets = new(StringComparer.Ordinal);
-    private PolicySnapshot? _snapshot;
 
     /// <summary>Creates the policy.</summary>
-    /// <param name="options">The shared configuration.</param>
+    /// <param name="options">The shared configuration. It is validated now; a later value applies only when valid (else the last valid one stays in force).</param>
     /// <param name="ledger">Where amounts are counted.</param>
     /// <param name="approvers">Every approver must approve each payment.</param>
     /// <param name="clientBudgets">Per-client budgets, named by HTTP client (registered by <c>AddMppPayments(budget)</c> on a client builder).</param>
+    /// <exception cref="OptionsValidationException">The current options are invalid (every problem is listed).</exception>
     public SpendingPolicy(IOptionsMonitor<MppOptions> options, IPaymentLedger ledger, IEnumerable<IPaymentApprover> approvers, IOptionsMonitor<BudgetOptions>? clientBudgets = null)
+        : this(OptionsInForce.Watch(options, clientBudgets), ledger, approvers)
+    {
+    }
+
+    /// <summary>Creates the policy over the options in force that DI shares with the payment flow.</summary>
+    internal SpendingPolicy(OptionsInForce options, IPaymentLedger ledger, IEnumerable<IPaymentApprover> approvers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ledger);
@@ -34,25 +38,10 @@ public sealed class SpendingPolicy
         _options = options;
         _ledger = ledger;
         _approvers = approvers.ToArray();
-        _clientBudgets = clientBudgets;
     }
 
-    /// <summary>The current options, compiled (recompiled when the options change).</summary>
-    internal PolicySnapshot Snapshot
-    {
-        get
-        {
-            var current = _options.CurrentValue;
-            var snapshot = _snapshot;
-            if (snapshot is null || !ReferenceEquals(snapshot.Source, current))
-            {
-                snapshot = PolicySnapshot.Compile(current, out _);
-                _snapshot = snapshot;
-            }
-
-            return snapshot;
-        }
-    }
+    /// <summary>The options in force, compiled.</summary>
+    internal PolicySnapshot Snapshot => _options.Snapshot;
 
     /// <summary>
     /// Turns a challenge's terms into a quote and checks it against every rule that needs no ledger: allowed method,
@@ -302,23 +291,8 @@ public sealed class SpendingPolicy
         return result;
     }
 
-    private ClientBudget? GetClientBudget(string? clientName, PolicySnapshot snapshot)
-    {
-        if (clientName is null || _clientBudgets is null)
-        {
-            return null;
-        }
-
-        var source = _clientBudgets.Get(clientName);
-        if (_compiledClientBudgets.TryGetValue(clientName, out var compiled) && ReferenceEquals(compiled.Source, source) && ReferenceEquals(compiled.Snapshot, snapshot))
-        {
-            return compiled;
-        }
-
-        compiled = ClientBudget.Compile(clientName, source, snapshot);
-        _compiledClientBudgets[clientName] = compiled;
-        return compiled;
-    }
+    private ClientBudget? GetClientBudget(string? clientName, PolicySnapshot snapshot) =>
+        clientName is null ? null : _options.GetClientBudget(clientName, snapshot);
 
     /// <summary>Converts base units to the unit's decimal amount exactly; false when it does not fit a <see cref="decimal"/>.</summary>
     internal static bool TryToDisplay(BigInteger amount, int decimals, out decimal display)

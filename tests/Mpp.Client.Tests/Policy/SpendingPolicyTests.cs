@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
@@ -139,6 +140,41 @@ public sealed class SpendingPolicyTests
         Assert.False(second.Approved);
         Assert.Equal(MppErrorCode.BudgetExceeded, second.Code);
         Assert.Contains("PerDay cap of 0.30 usd", second.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_policy_built_from_a_callers_monitor_validates_it_and_keeps_the_last_valid_value_in_force()
+    {
+        var invalid = UsdBudget(perRequest: "1.O");
+        var ex = Assert.Throws<OptionsValidationException>(() => Create(invalid));
+        Assert.Contains("Mpp:Budget:PerRequest:usd = '1.O'", Assert.Single(ex.Failures), StringComparison.Ordinal);
+
+        var (policy, _, monitor) = Create(UsdBudget(perRequest: "1"));
+        monitor.CurrentValue = invalid; // an invalid live value: the last valid one stays in force
+        Assert.NotNull(Quote(policy, ChallengeFor("50", "usd"), out _));
+        monitor.CurrentValue = UsdBudget(perRequest: "0.20"); // the next valid value applies
+        Assert.Null(Quote(policy, ChallengeFor("50", "usd"), out var refusal));
+        Assert.Contains("PerRequest cap of 0.20", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_budget_from_a_callers_monitor_keeps_its_last_valid_value_in_force()
+    {
+        var ledger = new InMemoryPaymentLedger(new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(50)));
+        var budgets = new MutableOptionsMonitor<BudgetOptions>(new BudgetOptions { PerRequest = new() { ["usd"] = "0.40" } });
+        var policy = new SpendingPolicy(new MutableOptionsMonitor<MppOptions>(UsdBudget()), ledger, [], budgets);
+        var challenge = ChallengeFor("50", "usd");
+        Assert.Null(policy.TryQuote(challenge, PaymentTerms.FromChargeRequest(challenge), Api, "writer", out var refusal));
+        Assert.Contains("Clients[writer].PerRequest cap of 0.40", refusal!.Reason, StringComparison.Ordinal);
+        Assert.Equal(MppErrorCode.BudgetExceeded, refusal.Code);
+
+        budgets.CurrentValue = new BudgetOptions { PerRequest = new() { ["usd"] = "lots" } };
+        Assert.Null(policy.TryQuote(challenge, PaymentTerms.FromChargeRequest(challenge), Api, "writer", out refusal));
+        Assert.Contains("cap of 0.40", refusal!.Reason, StringComparison.Ordinal);
+
+        budgets.CurrentValue = new BudgetOptions { PerRequest = new() { ["usd"] = "0.60" } };
+        Assert.NotNull(policy.TryQuote(challenge, PaymentTerms.FromChargeRequest(challenge), Api, "writer", out _));
+        Assert.Empty(await policy.GetClientBudgetAsync("writer")); // a per-request cap is no rolling limit
     }
 
     private sealed class VetoAbove(decimal max) : IPaymentApprover
