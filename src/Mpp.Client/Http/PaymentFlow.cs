@@ -93,19 +93,20 @@ internal sealed class PaymentFlow
         var uri = request.RequestUri ?? originalUri;
         var origin = uri.GetLeftPart(UriPartial.Authority);
         var parsed = await HttpPaymentExchange.ReadChallengesAsync(response, _schemes, cancellationToken).ConfigureAwait(false);
+        var problem = await HttpPaymentExchange.ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
         PaymentOutcome outcome;
         HttpPaymentExchange? exchange = null;
         if (!HttpPaymentExchange.SameOrigin(uri, originalUri))
         {
             // Money stays with the origin the caller asked for: a challenge reached through a redirect to another origin is not paid.
             outcome = Refused(MppErrorCode.CrossOriginRefused,
-                $"Refusing to send payment credential across redirect from {originalUri.GetLeftPart(UriPartial.Authority)} to {origin}.", origin);
+                $"Refusing to send payment credential across redirect from {originalUri.GetLeftPart(UriPartial.Authority)} to {origin}.", origin, problem);
         }
         else if (!(uri.Scheme == Uri.UriSchemeHttps || options.AllowInsecureHttp || uri.IsLoopback))
         {
             // Core spec § "Transport Security": never a credential over plain HTTP, loopback and explicit opt-in aside.
             outcome = Refused(MppErrorCode.InsecureTransport,
-                $"Refusing to send a payment credential over plain HTTP to {uri.Host} (set AllowInsecureHttp to allow).", origin);
+                $"Refusing to send a payment credential over plain HTTP to {uri.Host} (set AllowInsecureHttp to allow).", origin, problem);
         }
         else
         {
@@ -113,13 +114,14 @@ internal sealed class PaymentFlow
             {
                 ClientBudget = clientBudget,
                 MaxPayment = request.Options.TryGetValue(MppRequestOptions.MaxPayment, out var caps) ? caps : null,
+                Problem = problem,
             };
             if (request.GetPaymentMode() == PaymentMode.QuoteOnly)
             {
                 var selection = await _coordinator.EvaluateAsync(context, parsed, cancellationToken).ConfigureAwait(false);
                 outcome = selection.Best is { } best
-                    ? new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Rejections = selection.Rejections }
-                    : Refused(MppErrorCode.NoPayableChallenge, "No challenge can be paid: " + string.Join("; ", selection.Rejections.Select(static r => r.Reason)), origin, selection.Rejections);
+                    ? new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Rejections = selection.Rejections, Problem = problem }
+                    : Refused(MppErrorCode.NoPayableChallenge, "No challenge can be paid: " + string.Join("; ", selection.Rejections.Select(static r => r.Reason)), origin, problem, selection.Rejections);
             }
             else
             {
@@ -128,20 +130,19 @@ internal sealed class PaymentFlow
             }
         }
 
-        var final = exchange is null ? response : exchange.Response;
-        if (outcome.Problem is null && final is { StatusCode: HttpStatusCode.PaymentRequired })
+        if (exchange is null)
         {
-            outcome = outcome.WithProblem(await HttpPaymentExchange.ReadProblemAsync(final, cancellationToken).ConfigureAwait(false));
+            await _coordinator.NotifyFailedAsync(outcome, CancellationToken.None).ConfigureAwait(false);
         }
 
         request.Options.Set(MppRequestOptions.Outcome, outcome);
-        await _coordinator.NotifyFailedAsync(outcome, CancellationToken.None).ConfigureAwait(false);
+        var final = exchange is null ? response : exchange.Response;
         if (final is null)
         {
             // The credential left and no response came back: the payment may have been taken.
             if (exchange!.CallerCancelled)
             {
-                throw exchange.TransportFailure!;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exchange.TransportFailure!);
             }
 
             throw new PaymentException(MppErrorCode.PaymentOutcomeUnknown, outcome.Reason!, outcome, exchange.TransportFailure);
@@ -156,10 +157,10 @@ internal sealed class PaymentFlow
         return final;
     }
 
-    private PaymentOutcome Refused(MppErrorCode code, string reason, string origin, IReadOnlyList<ChallengeRejection>? rejections = null)
+    private PaymentOutcome Refused(MppErrorCode code, string reason, string origin, PaymentProblem? problem, IReadOnlyList<ChallengeRejection>? rejections = null)
     {
         Log.PaymentRefused(_logger, code, origin, reason);
-        return new PaymentOutcome(PaymentStatus.Refused) { Code = code, Reason = reason, Rejections = rejections ?? [] };
+        return new PaymentOutcome(PaymentStatus.Refused) { Code = code, Reason = reason, Problem = problem, Rejections = rejections ?? [] };
     }
 
     private CompiledOptions Current()

@@ -53,20 +53,6 @@ public sealed class PaymentOutcome
     /// <summary>True when money may have moved: paid, or sent (or moving) with an unknown outcome.</summary>
     public bool MoneyMayHaveMoved => Status is PaymentStatus.Paid or PaymentStatus.Unknown;
 
-    internal PaymentOutcome WithProblem(PaymentProblem? problem) => problem is null ? this : new(Status)
-    {
-        Code = Code,
-        Reason = Reason,
-        Quote = Quote,
-        Receipt = Receipt,
-        ReceiptError = ReceiptError,
-        MethodError = MethodError,
-        Problem = problem,
-        Rejections = Rejections,
-        Rounds = Rounds,
-        Cause = Cause,
-    };
-
     /// <inheritdoc />
     public override string ToString() => Reason is null ? $"{Status} {Quote}" : $"{Status} ({Code}): {Reason}";
 }

@@ -25,6 +25,9 @@ public sealed class PaymentContext
     /// <summary>The client whose own budget applies on top of the shared one (an HTTP client's name), or null.</summary>
     public string? ClientBudget { get; init; }
 
+    /// <summary>The problem details that came with the challenges (an HTTP 402's body, an MCP error's <c>problem</c>), kept on a refusal's outcome.</summary>
+    public Protocol.PaymentProblem? Problem { get; init; }
+
     /// <summary>Caps for this one call, per unit (as <c>SetMaxPayment</c>); once set, other units are refused.</summary>
     public IReadOnlyDictionary<string, decimal>? MaxPayment { get; init; }
 }

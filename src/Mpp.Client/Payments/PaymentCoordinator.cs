@@ -90,12 +90,19 @@ public sealed class PaymentCoordinator
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(challenges);
         ArgumentNullException.ThrowIfNull(exchange);
+        var outcome = await PayRoundsAsync(context, challenges, exchange, cancellationToken).ConfigureAwait(false);
+        await NotifyFailedAsync(outcome, CancellationToken.None).ConfigureAwait(false);
+        return outcome;
+    }
+
+    private async ValueTask<PaymentOutcome> PayRoundsAsync(PaymentContext context, IReadOnlyList<ChallengeParseResult> challenges, IPaymentExchange exchange, CancellationToken cancellationToken)
+    {
         var options = _options();
         var origin = context.Resource.GetLeftPart(UriPartial.Authority);
         var rejections = new List<ChallengeRejection>();
         var rounds = 0;
         PaymentQuote? lastQuote = null;
-        PaymentProblem? lastProblem = null;
+        var lastProblem = context.Problem;
         using var activity = MppTelemetry.ActivitySource.StartActivity("mpp.payment", ActivityKind.Internal);
         activity?.SetTag("mpp.origin", origin);
 
@@ -314,7 +321,8 @@ public sealed class PaymentCoordinator
         await _ledger.CompleteAsync(attempt.ReservationId, moved ? LedgerOutcome.Unknown : LedgerOutcome.Released, null, null, CancellationToken.None).ConfigureAwait(false);
         if (callerCancelled)
         {
-            throw error!; // the caller gave up; the reservation is settled above as released (or unknown when funds moved)
+            // The caller gave up; the reservation is settled above as released (or unknown when funds moved).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error!);
         }
 
         return new Created(null, null, new PaymentOutcome(moved ? PaymentStatus.Unknown : PaymentStatus.Refused)
@@ -376,7 +384,7 @@ public sealed class PaymentCoordinator
         return outcome;
     }
 
-    /// <summary>Tells the observers about a failed outcome (the transport calls it once it attached the outcome).</summary>
+    /// <summary>Tells the observers about an outcome that is neither paid nor quoted.</summary>
     internal ValueTask NotifyFailedAsync(PaymentOutcome outcome, CancellationToken cancellationToken) =>
         outcome.Status is PaymentStatus.Paid or PaymentStatus.Quoted ? default : NotifyAsync(static (o, x, ct) => o.OnPaymentFailedAsync(x, ct), outcome, cancellationToken);
 
