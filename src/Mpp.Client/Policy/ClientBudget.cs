@@ -31,11 +31,11 @@ internal sealed class ClientBudget
         return new ClientBudget(source, snapshot, perRequest, limits);
     }
 
-    public bool HasCap(string unit)
+    public bool HasCap(string unit, bool includePerRequest = true)
     {
         foreach (var c in PerRequest)
         {
-            if (c.Unit == unit)
+            if (includePerRequest && c.Unit == unit)
             {
                 return true;
             }

@@ -165,9 +165,13 @@ public sealed class SpendingPolicy
             }
         }
 
-        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit) && client?.HasCap(asset.Unit) != true)
+        // Per-request caps do not apply to a deposit, so they do not bound it: only a rolling or lifetime cap does.
+        var perRequestBounds = terms.Kind == PaymentKind.Charge;
+        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit, perRequestBounds) && client?.HasCap(asset.Unit, perRequestBounds) != true)
         {
-            rejection = Refuse(MppErrorCode.PolicyRefused, $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).", quote);
+            rejection = Refuse(MppErrorCode.PolicyRefused, perRequestBounds
+                ? $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits)."
+                : $"No rolling or lifetime budget cap is configured for unit '{asset.Unit}', and per-request caps do not bound a deposit (set Mpp:Budget, or AllowUncappedUnits).", quote);
             return null;
         }
 
