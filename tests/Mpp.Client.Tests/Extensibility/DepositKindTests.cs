@@ -73,6 +73,28 @@ public sealed class DepositKindTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_per_request_cap_alone_does_not_make_a_deposit_capped()
+    {
+        // Per-request caps do not apply to deposits, so with no rolling or lifetime cap a deposit would be unbounded:
+        // the unit must count as uncapped for it (refused unless AllowUncappedUnits).
+        var wallet = SessionWallet();
+        await using var host = RailHost.Create(wallet, o =>
+        {
+            o.Budget.PerDay.Clear();
+            o.Budget.PerRequest["usd"] = "0.50";
+        });
+
+        using var response = await host.Http.GetAsync(_server.Url("/open"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Refused, outcome.Status);
+        Assert.Equal(MppErrorCode.PolicyRefused, outcome.Code);
+        Assert.Empty(wallet.Attempts);
+        Assert.Equal(0m, await host.CountedAsync());
+    }
+
+    [Fact]
     public async Task A_pending_deposit_tops_up_within_the_caps_and_closes_at_what_was_spent()
     {
         // The ledger calls a session rail makes for a deposit it keeps pending: top up (checked against the caps), then
