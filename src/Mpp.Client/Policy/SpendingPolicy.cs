@@ -140,6 +140,13 @@ public sealed class SpendingPolicy
                     return null;
                 }
             }
+
+            // The primary recipient is a payee even when a method's terms list only the split recipients.
+            if (terms.Recipient is { } primary && !s.AllowedRecipients.Contains(primary))
+            {
+                rejection = Refuse(MppErrorCode.PolicyRefused, $"Recipient '{primary}' is not in AllowedRecipients.", quote);
+                return null;
+            }
         }
 
         var total = quote.DisplayTotal;
