@@ -62,6 +62,22 @@ public sealed class SplitRecipientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_primary_recipient_is_checked_even_when_the_wallet_lists_only_the_splits()
+    {
+        // A rail that fills Recipients with the split payees only must not let the primary payee escape the allow-list.
+        var wallet = SplitWallet(Platform);
+        await using var host = RailHost.Create(wallet, o => o.AllowedRecipients.Add(Platform));
+
+        using var response = await host.Http.GetAsync(_server.Url("/split"));
+
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Refused, outcome.Status);
+        Assert.Equal(MppErrorCode.PolicyRefused, outcome.Code);
+        Assert.Contains(Seller, outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(wallet.Attempts);
+    }
+
+    [Fact]
     public async Task Without_an_allow_list_a_split_pays_and_the_quote_lists_every_payee()
     {
         var wallet = SplitWallet(Seller, Platform, "0xreferrer");
