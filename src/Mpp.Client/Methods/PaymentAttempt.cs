@@ -10,9 +10,10 @@ namespace Mpp.Client.Methods;
 /// </summary>
 public sealed class PaymentAttempt
 {
+    private const int Open = 0, Moving = 1, Abandoned = 2;
     private readonly IPaymentLedger _ledger;
     private string? _walletReference;
-    private int _fundsMoving;
+    private int _state;
     private BigInteger? _actualFee;
 
     /// <summary>Creates an attempt (the coordinator does; a rail's own tests can too).</summary>
@@ -42,7 +43,7 @@ public sealed class PaymentAttempt
     public string IdempotencyKey { get; }
 
     /// <summary>True once <see cref="MarkFundsMovingAsync"/> was called.</summary>
-    public bool FundsMoving => Volatile.Read(ref _fundsMoving) != 0;
+    public bool FundsMoving => Volatile.Read(ref _state) == Moving;
 
     /// <summary>The reference given to <see cref="MarkFundsMovingAsync"/>, if any.</summary>
     public string? WalletReference => Volatile.Read(ref _walletReference);
@@ -57,13 +58,28 @@ public sealed class PaymentAttempt
     /// </summary>
     /// <param name="walletReference">A public reference for the payment; never a secret.</param>
     /// <param name="cancellationToken">Not observed once the ledger write has started.</param>
+    /// <exception cref="OperationCanceledException">
+    /// The flow already gave up on this attempt (<c>CredentialTimeout</c>, the caller's cancellation, a failure) and released
+    /// its reservation: funds must not move.
+    /// </exception>
     public async ValueTask MarkFundsMovingAsync(string walletReference, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(walletReference);
+        if (Interlocked.CompareExchange(ref _state, Moving, Open) == Abandoned)
+        {
+            throw new OperationCanceledException("The payment attempt was abandoned and its reservation released; funds must not move.");
+        }
+
         Volatile.Write(ref _walletReference, walletReference);
-        Interlocked.Exchange(ref _fundsMoving, 1);
         await _ledger.MarkSentAsync(ReservationId, walletReference, CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Ends the attempt after the wallet failed or was given up on: from now on <see cref="MarkFundsMovingAsync"/> throws.
+    /// Atomic with it, so a wallet racing a timeout either is refused or is seen as moving funds.
+    /// </summary>
+    /// <returns>True when funds were marked moving first (the amount must stay counted).</returns>
+    internal bool Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Open) == Moving;
 
     /// <summary>Reports the fee actually paid, in base units of the declared fee's currency; the ledger is trued up to amount + fee when the payment settles.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fee"/> is negative.</exception>
