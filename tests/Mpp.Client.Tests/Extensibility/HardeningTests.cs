@@ -120,6 +120,43 @@ public sealed partial class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wallet_that_starts_moving_funds_after_it_was_timed_out_is_stopped_or_counted()
+    {
+        // The wallet ignored its token, was given up on and its reservation released; later it tries to broadcast. Either
+        // the attempt refuses (so it never broadcasts), or the money it moves is counted again: never uncounted money.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var late = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wallet = HangingWallet(entered, release.Task, async attempt =>
+        {
+            try
+            {
+                await attempt.MarkFundsMovingAsync("0xlate", CancellationToken.None);
+                late.TrySetResult(null);
+            }
+            catch (Exception ex)
+            {
+                late.TrySetResult(ex);
+                throw;
+            }
+        });
+        await using var host = RailHost.Create(wallet, o => o.CredentialTimeout = TimeSpan.FromSeconds(1), time: time);
+
+        var call = host.Http.GetAsync(_server.Url("/paid"));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(MppErrorCode.CredentialTimeout, response.GetPaymentOutcome()!.Code);
+        release.TrySetResult();
+        var refusal = await late.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var counted = await host.CountedAsync();
+        Assert.True(refusal is not null || counted == 0.05m,
+            $"The late MarkFundsMovingAsync succeeded and the ledger counts {counted} usd: funds moved with nothing counted.");
+    }
+
+    [Fact]
     public async Task An_approver_that_throws_is_an_extension_failure_naming_it_and_nothing_stays_reserved()
     {
         var wallet = new RailWallet("tempo");
