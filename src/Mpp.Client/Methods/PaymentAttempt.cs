@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
 using Mpp.Client.Ledger;
 
 namespace Mpp.Client.Methods;
@@ -27,7 +29,7 @@ public sealed class PaymentAttempt
         Quote = quote;
         ReservationId = reservationId;
         _ledger = ledger;
-        IdempotencyKey = "mpp-" + quote.Challenge.Id;
+        IdempotencyKey = DeriveIdempotencyKey(quote);
     }
 
     /// <summary>What is paid: the challenge, the terms (with fee), the origin.</summary>
@@ -37,8 +39,10 @@ public sealed class PaymentAttempt
     public Guid ReservationId { get; }
 
     /// <summary>
-    /// A key derived from the challenge id: the same challenge always gives the same key, so a wallet can pass it to its
-    /// provider (a Stripe idempotency key, a client request id) and a retried creation never pays twice.
+    /// A key derived from the challenge (its id, realm and method) and the payee's origin: the same challenge always gives
+    /// the same key, so a wallet can pass it to its provider (a Stripe idempotency key, a client request id) and a retried
+    /// creation never pays twice; two payees that issue the same challenge id get different keys. Short and fixed-length
+    /// (<c>mpp-</c> and 32 hex digits).
     /// </summary>
     public string IdempotencyKey { get; }
 
@@ -80,6 +84,20 @@ public sealed class PaymentAttempt
     /// </summary>
     /// <returns>True when funds were marked moving first (the amount must stay counted).</returns>
     internal bool Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Open) == Moving;
+
+    private static string DeriveIdempotencyKey(PaymentQuote quote)
+    {
+        // Challenge ids are unique per server only: scope them by the payee. Length-prefixed, so no two inputs join alike.
+        var c = quote.Challenge;
+        var input = string.Concat(
+            $"{quote.Origin.Length}:{quote.Origin}",
+            $"{c.Realm.Length}:{c.Realm}",
+            $"{c.Method.Length}:{c.Method}",
+            $"{c.Id.Length}:{c.Id}");
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(input), hash);
+        return "mpp-" + Convert.ToHexStringLower(hash[..16]);
+    }
 
     /// <summary>Reports the fee actually paid, in base units of the declared fee's currency; the ledger is trued up to amount + fee when the payment settles.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fee"/> is negative.</exception>
