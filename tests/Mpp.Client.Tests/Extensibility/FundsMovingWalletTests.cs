@@ -220,4 +220,40 @@ public sealed class FundsMovingWalletTests : IAsyncLifetime
         Assert.NotEqual(keys[1], keys[2]); // another challenge
         Assert.NotEqual(wallet.Attempts[0].ReservationId, wallet.Attempts[1].ReservationId);
     }
+
+    [Fact]
+    public async Task The_idempotency_key_differs_for_challenges_of_two_payees_that_happen_to_share_an_id()
+    {
+        // Challenge ids are only unique per server: two payees (or a hostile one replaying another's id) must not make a
+        // provider see one idempotency key for two different payments.
+        var wallet = new RailWallet("stripe");
+        await using var host = RailHost.Create(wallet);
+        var request = RailWallet.Json("""{"amount":"25","currency":"usd","recipient":"acct_1"}""");
+        var a = Challenge.Create("shared-id", "shop-a", "stripe", "charge", request);
+        var b = Challenge.Create("shared-id", "shop-b", "stripe", "charge", RailWallet.Json("""{"amount":"2500","currency":"usd","recipient":"acct_2"}"""));
+        var accept = new ScriptedExchange(_ => PaymentExchangeResult.Accepted(null));
+
+        var paidA = await host.Coordinator.PayAsync(new PaymentContext(new Uri("https://shop-a.example/item")), ChallengeParser.Parse(a.ToHeaderValue()), accept, CancellationToken.None);
+        var paidB = await host.Coordinator.PayAsync(new PaymentContext(new Uri("https://shop-b.example/item")), ChallengeParser.Parse(b.ToHeaderValue()), accept, CancellationToken.None);
+
+        Assert.Equal(PaymentStatus.Paid, paidA.Status);
+        Assert.Equal(PaymentStatus.Paid, paidB.Status);
+        Assert.Equal(2, wallet.Attempts.Count);
+        Assert.NotEqual(wallet.Attempts[0].IdempotencyKey, wallet.Attempts[1].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task The_idempotency_key_stays_short_for_a_very_long_challenge_id()
+    {
+        // Providers bound their keys (Stripe: 255 characters); a server's challenge id is not bounded.
+        var wallet = new RailWallet("stripe");
+        await using var host = RailHost.Create(wallet);
+        var challenge = Challenge.Create(new string('x', 2000), "shop", "stripe", "charge", RailWallet.Json("""{"amount":"25","currency":"usd"}"""));
+
+        var outcome = await host.Coordinator.PayAsync(new PaymentContext(new Uri("https://shop.example/item")), ChallengeParser.Parse(challenge.ToHeaderValue()),
+            new ScriptedExchange(_ => PaymentExchangeResult.Accepted(null)), CancellationToken.None);
+
+        Assert.Equal(PaymentStatus.Paid, outcome.Status);
+        Assert.InRange(wallet.Attempts.Single().IdempotencyKey.Length, 8, 255);
+    }
 }
