@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
+using Mpp.Client.Payments;
 using Mpp.Client.Protocol;
 
 namespace Mpp.Client.Policy;
@@ -237,7 +238,7 @@ public sealed class SpendingPolicy
             ApprovalDecision? decision;
             try
             {
-                decision = await approver.ApproveAsync(quote, cancellationToken).ConfigureAwait(false);
+                decision = await ExtensionCall.WaitAsync(approver.ApproveAsync(quote, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
