@@ -157,6 +157,51 @@ public sealed partial class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_term_reader_that_ignores_its_token_does_not_outlive_the_callers_cancellation()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<PaymentTerms>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wallet = new RailWallet("tempo")
+        {
+            TermsAsync = (_, _) =>
+            {
+                entered.TrySetResult();
+                return new ValueTask<PaymentTerms>(never.Task); // a node call without the token
+            },
+        };
+        await using var host = RailHost.Create(wallet);
+        using var cts = new CancellationTokenSource();
+
+        var call = host.Http.GetAsync(_server.Url("/paid"), cts.Token);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(wallet.Attempts);
+        Assert.Empty(await host.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task An_approver_that_ignores_its_token_does_not_outlive_the_callers_cancellation_nor_keep_the_reservation()
+    {
+        var approver = new HangingApprover();
+        var wallet = new RailWallet("tempo");
+        await using var host = RailHost.Create(wallet, build: b => b.AddApprover(approver));
+        using var cts = new CancellationTokenSource();
+
+        var call = host.Http.GetAsync(_server.Url("/paid"), cts.Token);
+        await approver.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var lockedMeanwhile = await host.UsageAsync();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new LedgerUsage(0.05m, 0m), lockedMeanwhile); // the approver runs with the amount reserved
+        Assert.Empty(wallet.Attempts);
+        Assert.Equal(0m, await host.CountedAsync());
+        Assert.Equal(LedgerEntryState.Released, Assert.Single(await host.EntriesAsync()).State);
+    }
+
+    [Fact]
     public async Task An_approver_that_throws_is_an_extension_failure_naming_it_and_nothing_stays_reserved()
     {
         var wallet = new RailWallet("tempo");
@@ -412,6 +457,19 @@ public sealed partial class HardeningTests : IAsyncLifetime
     {
         public ValueTask<ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("approval service at https://admin:" + Secret + "@approvals.internal is down");
+    }
+
+    private sealed class HangingApprover : IPaymentApprover
+    {
+        private readonly TaskCompletionSource<ApprovalDecision> _never = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            return new ValueTask<ApprovalDecision>(_never.Task); // a human who never answers, and a hook that ignores the token
+        }
     }
 
     private sealed class DenyingApprover(string reason) : IPaymentApprover
