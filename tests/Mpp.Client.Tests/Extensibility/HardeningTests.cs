@@ -255,6 +255,20 @@ public sealed partial class HardeningTests : IAsyncLifetime
         Assert.Empty(await host.EntriesAsync());
     }
 
+    [Fact]
+    public async Task ReadTerms_returning_null_is_an_extension_failure()
+    {
+        var wallet = new RailWallet("tempo") { Terms = _ => null! };
+        await using var host = RailHost.Create(wallet);
+
+        using var response = await host.Http.GetAsync(_server.Url("/paid"));
+
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(MppErrorCode.ExtensionFailed, outcome.Code);
+        Assert.Contains("returned no terms", outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(wallet.Attempts);
+    }
+
     [Theory]
     [InlineData("[1,2,3]")]
     [InlineData("\"token\"")]
