@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Diagnostics;
 using Mpp.Client.Methods;
+using Mpp.Client.Payments;
 using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
 
@@ -87,7 +88,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
         PaymentTerms? terms;
         try
         {
-            terms = await method.ReadTermsAsync(c, cancellationToken).ConfigureAwait(false);
+            terms = await ExtensionCall.WaitAsync(method.ReadTermsAsync(c, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (MppException ex)
         {

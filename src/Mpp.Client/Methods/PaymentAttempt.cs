@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
 using Mpp.Client.Ledger;
 
 namespace Mpp.Client.Methods;
@@ -10,9 +12,10 @@ namespace Mpp.Client.Methods;
 /// </summary>
 public sealed class PaymentAttempt
 {
+    private const int Open = 0, Moving = 1, Abandoned = 2;
     private readonly IPaymentLedger _ledger;
     private string? _walletReference;
-    private int _fundsMoving;
+    private int _state;
     private BigInteger? _actualFee;
 
     /// <summary>Creates an attempt (the coordinator does; a rail's own tests can too).</summary>
@@ -26,7 +29,7 @@ public sealed class PaymentAttempt
         Quote = quote;
         ReservationId = reservationId;
         _ledger = ledger;
-        IdempotencyKey = "mpp-" + quote.Challenge.Id;
+        IdempotencyKey = DeriveIdempotencyKey(quote);
     }
 
     /// <summary>What is paid: the challenge, the terms (with fee), the origin.</summary>
@@ -36,13 +39,15 @@ public sealed class PaymentAttempt
     public Guid ReservationId { get; }
 
     /// <summary>
-    /// A key derived from the challenge id: the same challenge always gives the same key, so a wallet can pass it to its
-    /// provider (a Stripe idempotency key, a client request id) and a retried creation never pays twice.
+    /// A key derived from the challenge (its id, realm and method) and the payee's origin: the same challenge always gives
+    /// the same key, so a wallet can pass it to its provider (a Stripe idempotency key, a client request id) and a retried
+    /// creation never pays twice; two payees that issue the same challenge id get different keys. Short and fixed-length
+    /// (<c>mpp-</c> and 32 hex digits).
     /// </summary>
     public string IdempotencyKey { get; }
 
     /// <summary>True once <see cref="MarkFundsMovingAsync"/> was called.</summary>
-    public bool FundsMoving => Volatile.Read(ref _fundsMoving) != 0;
+    public bool FundsMoving => Volatile.Read(ref _state) == Moving;
 
     /// <summary>The reference given to <see cref="MarkFundsMovingAsync"/>, if any.</summary>
     public string? WalletReference => Volatile.Read(ref _walletReference);
@@ -57,12 +62,41 @@ public sealed class PaymentAttempt
     /// </summary>
     /// <param name="walletReference">A public reference for the payment; never a secret.</param>
     /// <param name="cancellationToken">Not observed once the ledger write has started.</param>
+    /// <exception cref="OperationCanceledException">
+    /// The flow already gave up on this attempt (<c>CredentialTimeout</c>, the caller's cancellation, a failure) and released
+    /// its reservation: funds must not move.
+    /// </exception>
     public async ValueTask MarkFundsMovingAsync(string walletReference, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(walletReference);
+        if (Interlocked.CompareExchange(ref _state, Moving, Open) == Abandoned)
+        {
+            throw new OperationCanceledException("The payment attempt was abandoned and its reservation released; funds must not move.");
+        }
+
         Volatile.Write(ref _walletReference, walletReference);
-        Interlocked.Exchange(ref _fundsMoving, 1);
         await _ledger.MarkSentAsync(ReservationId, walletReference, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the attempt after the wallet failed or was given up on: from now on <see cref="MarkFundsMovingAsync"/> throws.
+    /// Atomic with it, so a wallet racing a timeout either is refused or is seen as moving funds.
+    /// </summary>
+    /// <returns>True when funds were marked moving first (the amount must stay counted).</returns>
+    internal bool Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Open) == Moving;
+
+    private static string DeriveIdempotencyKey(PaymentQuote quote)
+    {
+        // Challenge ids are unique per server only: scope them by the payee. Length-prefixed, so no two inputs join alike.
+        var c = quote.Challenge;
+        var input = string.Concat(
+            $"{quote.Origin.Length}:{quote.Origin}",
+            $"{c.Realm.Length}:{c.Realm}",
+            $"{c.Method.Length}:{c.Method}",
+            $"{c.Id.Length}:{c.Id}");
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(input), hash);
+        return "mpp-" + Convert.ToHexStringLower(hash[..16]);
     }
 
     /// <summary>Reports the fee actually paid, in base units of the declared fee's currency; the ledger is trued up to amount + fee when the payment settles.</summary>

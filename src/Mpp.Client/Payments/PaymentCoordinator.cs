@@ -312,7 +312,8 @@ public sealed class PaymentCoordinator
         var methodError = error as PaymentMethodException;
         var callerCancelled = error is OperationCanceledException && cancellationToken.IsCancellationRequested;
         var timedOut = !callerCancelled && error is OperationCanceledException && timeout.IsCancellationRequested;
-        var moved = attempt.FundsMoving || methodError?.FundsMayHaveMoved == true;
+        var marked = attempt.Abandon(); // closes the attempt: a wallet still running can no longer start moving funds
+        var moved = marked || methodError?.FundsMayHaveMoved == true;
         var code = timedOut ? MppErrorCode.CredentialTimeout : methodError?.Code ?? MppErrorCode.CredentialCreationFailed;
         var reason = timedOut
             ? $"The payment method {wallet} did not create a credential within {options.CredentialTimeout}."

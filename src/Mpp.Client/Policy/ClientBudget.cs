@@ -42,11 +42,11 @@ internal sealed class ClientBudget
     /// <summary>The path that names a client budget configured in code (<c>BudgetOptions[writer]</c>).</summary>
     public static string CodePath(string clientName) => $"BudgetOptions[{clientName}]";
 
-    public bool HasCap(string unit)
+    public bool HasCap(string unit, bool includePerRequest = true)
     {
         foreach (var c in PerRequest)
         {
-            if (c.Unit == unit)
+            if (includePerRequest && c.Unit == unit)
             {
                 return true;
             }

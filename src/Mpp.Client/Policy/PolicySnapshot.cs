@@ -235,11 +235,12 @@ internal sealed class PolicySnapshot
         return null;
     }
 
-    public bool HasCap(string host, string unit)
+    /// <summary>True when a cap bounds payments in <paramref name="unit"/> to <paramref name="host"/>; per-request caps count only when <paramref name="includePerRequest"/>.</summary>
+    public bool HasCap(string host, string unit, bool includePerRequest = true)
     {
         foreach (var c in _globalPerRequest)
         {
-            if (c.Unit == unit)
+            if (includePerRequest && c.Unit == unit)
             {
                 return true;
             }
@@ -247,7 +248,7 @@ internal sealed class PolicySnapshot
 
         foreach (var c in _hostPerRequest)
         {
-            if (c.Unit == unit && HostPattern.Matches(c.Pattern, host))
+            if (includePerRequest && c.Unit == unit && HostPattern.Matches(c.Pattern, host))
             {
                 return true;
             }

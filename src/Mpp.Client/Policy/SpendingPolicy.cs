@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
+using Mpp.Client.Payments;
 using Mpp.Client.Protocol;
 
 namespace Mpp.Client.Policy;
@@ -129,6 +130,13 @@ public sealed class SpendingPolicy
                     return null;
                 }
             }
+
+            // The primary recipient is a payee even when a method's terms list only the split recipients.
+            if (terms.Recipient is { } primary && !s.AllowedRecipients.Contains(primary))
+            {
+                rejection = Refuse(MppErrorCode.PolicyRefused, $"Recipient '{primary}' is not in AllowedRecipients.", quote);
+                return null;
+            }
         }
 
         var total = quote.DisplayTotal;
@@ -154,9 +162,13 @@ public sealed class SpendingPolicy
             }
         }
 
-        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit) && client?.HasCap(asset.Unit) != true)
+        // Per-request caps do not apply to a deposit, so they do not bound it: only a rolling or lifetime cap does.
+        var perRequestBounds = terms.Kind == PaymentKind.Charge;
+        if (!s.AllowUncappedUnits && !s.HasCap(host, asset.Unit, perRequestBounds) && client?.HasCap(asset.Unit, perRequestBounds) != true)
         {
-            rejection = Refuse(MppErrorCode.PolicyRefused, $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits).", quote);
+            rejection = Refuse(MppErrorCode.PolicyRefused, perRequestBounds
+                ? $"No budget cap is configured for unit '{asset.Unit}' (set Mpp:Budget, or AllowUncappedUnits)."
+                : $"No rolling or lifetime budget cap is configured for unit '{asset.Unit}', and per-request caps do not bound a deposit (set Mpp:Budget, or AllowUncappedUnits).", quote);
             return null;
         }
 
@@ -215,7 +227,7 @@ public sealed class SpendingPolicy
             ApprovalDecision? decision;
             try
             {
-                decision = await approver.ApproveAsync(quote, cancellationToken).ConfigureAwait(false);
+                decision = await ExtensionCall.WaitAsync(approver.ApproveAsync(quote, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
