@@ -44,6 +44,12 @@ public sealed class PaymentOutcome
     /// <summary>Every challenge passed over, with why.</summary>
     public IReadOnlyList<ChallengeRejection> Rejections { get; init; } = [];
 
+    /// <summary>
+    /// The ledger entry of the payment that was paid, when one was: a deposit stays open under this id until the rail that
+    /// holds the session completes it with what was spent.
+    /// </summary>
+    public Guid? LedgerEntryId { get; init; }
+
     /// <summary>How many credentials were sent.</summary>
     public int Rounds { get; init; }
 

@@ -6,7 +6,7 @@ namespace Mpp.Client.Ledger;
 /// never under-counts (a payment may count up to one second longer than the window, never shorter).
 /// </summary>
 /// <remarks>
-/// Settled and released entries stay listable up to the newest 10,000; pending ones until they are resolved.
+/// Settled and released entries stay listable up to the newest 1,000; pending ones until they are resolved.
 /// Spend is lost when the process exits; use a durable <see cref="IPaymentLedger"/> to carry budgets across restarts or to
 /// share them between processes. A cap added by a configuration reload counts from the history this ledger still holds
 /// (at least one day, or the longest window in use).
@@ -14,13 +14,13 @@ namespace Mpp.Client.Ledger;
 public sealed class InMemoryPaymentLedger : IPaymentLedger
 {
     private const long MinimumRetentionSeconds = 86_400;
-    private const int MaxFinalEntries = 10_000;
+    private const int MaxFinalEntries = 1_000;
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<(string? Host, string Unit), Series> _series = [];
     private readonly Dictionary<Guid, Entry> _open = [];
-    private readonly Queue<Entry> _final = new();
+    private readonly Queue<LedgerEntry> _final = new();
     private readonly HashSet<Guid> _finalIds = [];
     private long _lastSecond = long.MinValue;
 
@@ -177,10 +177,7 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
                 result.Add(e.ToPublic());
             }
 
-            foreach (var e in _final)
-            {
-                result.Add(e.ToPublic());
-            }
+            result.AddRange(_final);
         }
 
         result.RemoveAll(e => !query.Matches(e));
@@ -260,11 +257,12 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
 
     private void RememberFinal(Entry entry)
     {
-        _final.Enqueue(entry);
+        // A snapshot, so the entry's bookkeeping dies young; the newest ones stay listable and keep ids deduplicated.
+        _final.Enqueue(entry.ToPublic());
         _finalIds.Add(entry.Charge.Id);
         while (_final.Count > MaxFinalEntries && _final.TryDequeue(out var old))
         {
-            _finalIds.Remove(old.Charge.Id);
+            _finalIds.Remove(old.Id);
         }
     }
 

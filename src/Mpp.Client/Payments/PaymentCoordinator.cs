@@ -170,8 +170,18 @@ public sealed class PaymentCoordinator
             switch (result.Status)
             {
                 case PaymentExchangeStatus.Accepted:
-                    await _ledger.CompleteAsync(reservationId, LedgerOutcome.Settled, result.Receipt?.Reference, FinalAmount(attempt), CancellationToken.None).ConfigureAwait(false);
-                    return await PaidAsync(quote, result, rejections, rounds, origin, cancellationToken).ConfigureAwait(false);
+                    if (quote.Kind == PaymentKind.Deposit)
+                    {
+                        // A deposit stays open (sent, counted as locked): the rail that holds the session completes it at
+                        // close with what was spent, releasing the rest (PaymentOutcome.LedgerEntryId names it).
+                        await _ledger.MarkSentAsync(reservationId, result.Receipt?.Reference ?? attempt.WalletReference, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _ledger.CompleteAsync(reservationId, LedgerOutcome.Settled, result.Receipt?.Reference, FinalAmount(attempt), CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    return await PaidAsync(quote, reservationId, result, rejections, rounds, origin, cancellationToken).ConfigureAwait(false);
 
                 case PaymentExchangeStatus.Rejected:
                     lastProblem = result.Problem;
@@ -349,7 +359,7 @@ public sealed class PaymentCoordinator
         return SpendingPolicy.TryToDisplay(fee, feeAsset.Decimals, out var displayFee) ? quote.DisplayAmount + displayFee : null;
     }
 
-    private async ValueTask<PaymentOutcome> PaidAsync(PaymentQuote quote, PaymentExchangeResult result, List<ChallengeRejection> rejections, int rounds, string origin, CancellationToken cancellationToken)
+    private async ValueTask<PaymentOutcome> PaidAsync(PaymentQuote quote, Guid reservationId, PaymentExchangeResult result, List<ChallengeRejection> rejections, int rounds, string origin, CancellationToken cancellationToken)
     {
         if (result.ReceiptError is { } receiptError)
         {
@@ -368,6 +378,7 @@ public sealed class PaymentCoordinator
             ReceiptError = result.ReceiptError,
             Rejections = rejections,
             Rounds = rounds,
+            LedgerEntryId = reservationId,
         };
         await NotifyAsync(static (o, x, ct) => o.OnPaymentSucceededAsync(x.quote, x.receipt, ct), (quote, receipt: result.Receipt), cancellationToken).ConfigureAwait(false);
         return paid;

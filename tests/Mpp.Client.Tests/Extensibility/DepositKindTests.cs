@@ -120,13 +120,15 @@ public sealed class DepositKindTests : IAsyncLifetime
         Assert.Equal((LedgerEntryState.Settled, 1.25m, "0xchannel", "close-tx"), (entry.State, entry.Amount, entry.WalletReference, entry.Reference));
     }
 
-    [Fact(Skip = "Library gap (reported): the coordinator settles a deposit as final when the payee accepts it, so a session rail cannot release the unspent part at close.")]
+    [Fact]
     public async Task The_unspent_part_of_a_deposit_paid_through_the_flow_can_be_released_when_the_session_closes()
     {
         await using var host = RailHost.Create(SessionWallet());
         using var response = await host.Http.GetAsync(_server.Url("/open"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var deposit = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(LedgerEntryState.Sent, deposit.State); // open: locked, not settled
+        Assert.Equal(deposit.Id, response.GetPaymentOutcome()!.LedgerEntryId);
 
         // The session closes having spent 1.25 of the 5.00 deposit.
         await host.Ledger.CompleteAsync(deposit.Id, LedgerOutcome.Settled, null, 1.25m, default);
