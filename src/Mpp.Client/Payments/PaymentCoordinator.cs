@@ -108,8 +108,6 @@ public sealed class PaymentCoordinator
 
         while (true)
         {
-            Log.PaymentRequired(_logger, origin, context.Resource.AbsolutePath, challenges.Count);
-            await NotifyChallengesAsync(context.Resource, challenges, cancellationToken).ConfigureAwait(false);
             if (rounds >= options.MaxPaymentRounds)
             {
                 return Finish(new PaymentOutcome(PaymentStatus.Rejected)
@@ -123,6 +121,8 @@ public sealed class PaymentCoordinator
                 }, origin);
             }
 
+            Log.PaymentRequired(_logger, origin, context.Resource.AbsolutePath, challenges.Count);
+            await NotifyChallengesAsync(context.Resource, challenges, cancellationToken).ConfigureAwait(false);
             var roundRejections = new List<ChallengeRejection>();
             var candidates = await _selector.SelectAsync(challenges, context.Resource, context.MaxPayment, context.ClientBudget, roundRejections, cancellationToken).ConfigureAwait(false);
             var chosen = await AuthorizeFirstAsync(candidates, exchange, context, roundRejections, cancellationToken).ConfigureAwait(false);
@@ -192,9 +192,9 @@ public sealed class PaymentCoordinator
                     {
                         ChallengeId = quote.Challenge.Id, Method = quote.Method, Intent = quote.Intent, Quote = quote,
                     });
-                    if (proven && result.Problem is { } p && AllowsNewRound(p.Kind) && rounds < options.MaxPaymentRounds && result.FreshChallenges.Count > 0)
+                    if (proven && result.Problem is { } p && AllowsNewRound(p.Kind) && result.FreshChallenges.Count > 0)
                     {
-                        challenges = result.FreshChallenges; // a fresh challenge, paid within the round limit
+                        challenges = result.FreshChallenges; // a fresh challenge, paid within the round limit (checked above)
                         continue;
                     }
 

@@ -189,6 +189,7 @@ public sealed class CoordinatorWithoutHttpTests : IAsyncLifetime
         var outcome = await host.Coordinator.PayAsync(new PaymentContext(Tool), await ChallengesAsync("/never"), exchange, CancellationToken.None);
 
         Assert.Equal(PaymentStatus.Rejected, outcome.Status);
+        Assert.Equal(MppErrorCode.PaymentRoundsExhausted, outcome.Code); // the server still asked after the last round
         Assert.Equal(maxRounds, outcome.Rounds);
         Assert.Equal(maxRounds, exchange.Sent.Count);
         Assert.Equal(maxRounds, host.Wallet.Created);
