@@ -77,40 +77,21 @@ public sealed class Credential
     public void WriteJson(IBufferWriter<byte> output, bool requestAsObject)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var c = Challenge;
-        if (requestAsObject)
+        CanonicalJson.WriteRaw(output, "{\"challenge\":"u8);
+        if (requestAsObject && Challenge.Json is { } verbatim)
         {
-            CanonicalJson.WriteRaw(output, "{\"challenge\":"u8);
-            if (c.Json is { } verbatim)
-            {
-                CanonicalJson.Write(output, verbatim);
-            }
-            else
-            {
-                WriteChallengeObject(output, c);
-            }
-
-            WriteTail(output);
-            return;
+            CanonicalJson.Write(output, verbatim);
+        }
+        else
+        {
+            WriteChallenge(output, Challenge, requestAsObject);
         }
 
-        CanonicalJson.WriteRaw(output, "{\"challenge\":{"u8);
-        var first = true;
-        Member(output, "description", c.Description, ref first);
-        Member(output, "digest", c.Digest, ref first);
-        Member(output, "expires", c.Expires, ref first);
-        Member(output, "header", c.Header, ref first);
-        Member(output, "id", c.Id, ref first);
-        Member(output, "intent", c.Intent, ref first);
-        Member(output, "method", c.Method, ref first);
-        Member(output, "opaque", c.Opaque, ref first);
-        Member(output, "realm", c.Realm, ref first);
-        Member(output, "request", c.EncodedRequest, ref first);
-        CanonicalJson.WriteRaw(output, "}"u8);
         WriteTail(output);
     }
 
-    private static void WriteChallengeObject(IBufferWriter<byte> output, Challenge c)
+    /// <summary>The echoed challenge, every parameter as received, members in JCS order.</summary>
+    private static void WriteChallenge(IBufferWriter<byte> output, Challenge c, bool requestAsObject)
     {
         CanonicalJson.WriteRaw(output, "{"u8);
         var first = true;
@@ -123,8 +104,16 @@ public sealed class Credential
         Member(output, "method", c.Method, ref first);
         Member(output, "opaque", c.Opaque, ref first);
         Member(output, "realm", c.Realm, ref first);
-        CanonicalJson.WriteRaw(output, ",\"request\":"u8);
-        CanonicalJson.Write(output, c.Request);
+        if (requestAsObject)
+        {
+            CanonicalJson.WriteRaw(output, ",\"request\":"u8);
+            CanonicalJson.Write(output, c.Request);
+        }
+        else
+        {
+            Member(output, "request", c.EncodedRequest, ref first);
+        }
+
         CanonicalJson.WriteRaw(output, "}"u8);
     }
 
