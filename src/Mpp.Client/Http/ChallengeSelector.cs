@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Diagnostics;
 using Mpp.Client.Methods;
@@ -126,7 +127,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
 
             if (quote.Kind == PaymentKind.Charge && quote.DisplayTotal > cap)
             {
-                return (null, Reject(MppErrorCode.BudgetExceeded, $"{quote.DisplayTotal} {quote.Unit} exceeds this request's maximum (SetMaxPayment) of {cap} {quote.Unit}.", quote));
+                return (null, Reject(MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{quote.DisplayTotal} {quote.Unit} exceeds this request's maximum (SetMaxPayment) of {cap} {quote.Unit}."), quote));
             }
         }
 

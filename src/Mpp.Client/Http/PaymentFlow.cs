@@ -230,32 +230,13 @@ internal sealed class PaymentFlow
 
     private string? BuildAcceptPayment(MppOptions options)
     {
-        var methods = _coordinator.Methods;
-        if (!options.SendAcceptPayment || methods.Count == 0)
+        if (!options.SendAcceptPayment)
         {
             return null;
         }
 
-        var preferences = _policy.Snapshot.Preferences;
-        var ranges = new List<PaymentPreference>();
-        foreach (var m in methods.Values)
-        {
-            if (!Challenge.IsMethodId(m.Method))
-            {
-                continue; // another scheme's method (x402): Accept-Payment speaks only the core's method ids
-            }
-
-            foreach (var intent in m.Intents)
-            {
-                var q = preferences.Count == 0 ? 1.0 : PaymentPreference.WeightOf(preferences, m.Method, intent) ?? 0.001;
-                if (q > 0 && _policy.Snapshot.MethodAllowed(m.Method, intent))
-                {
-                    ranges.Add(new PaymentPreference(m.Method, intent, q));
-                }
-            }
-        }
-
-        ranges.Sort(static (a, b) => b.Q.CompareTo(a.Q));
+        // Accept-Payment speaks only the core's method ids; another scheme's (x402) are not advertised here.
+        var ranges = _coordinator.GetPayableMethods().Where(static r => Challenge.IsMethodId(r.Method)).ToList();
         return ranges.Count == 0 ? null : PaymentPreference.FormatHeader(ranges);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Mpp.Client.Ledger;
 
 /// <summary>One ledger entry as <see cref="IPaymentLedger.ListAsync"/> reports it.</summary>
@@ -41,5 +42,5 @@ public sealed class LedgerEntry
     public bool IsFinal => State is LedgerEntryState.Settled or LedgerEntryState.Released;
 
     /// <inheritdoc />
-    public override string ToString() => $"{Id:N} {State} {Amount} {Charge.Unit} {Charge.Host}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id:N} {State} {Amount} {Charge.Unit} {Charge.Host}");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Mpp.Client.Ledger;
 
 /// <summary>One cap the ledger enforces atomically: a unit, an amount, a rolling window (or lifetime) and a scope.</summary>
@@ -46,5 +47,5 @@ public sealed class SpendingLimit
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Name} {Cap} {Unit}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {Cap} {Unit}");
 }

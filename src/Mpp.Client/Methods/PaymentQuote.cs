@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
@@ -95,6 +96,6 @@ public sealed class PaymentQuote
     /// <remarks>Amounts are shown in the budget unit only (never base units beside a display unit, which would misread).</remarks>
     public override string ToString() =>
         DisplayFee == 0
-            ? $"{Method}/{Intent} {DisplayAmount} {Unit} to {Recipient ?? "-"} at {Origin}"
-            : $"{Method}/{Intent} {DisplayAmount} {Unit} + fee up to {DisplayFee} {Unit} to {Recipient ?? "-"} at {Origin}";
+            ? string.Create(CultureInfo.InvariantCulture, $"{Method}/{Intent} {DisplayAmount} {Unit} to {Recipient ?? "-"} at {Origin}")
+            : string.Create(CultureInfo.InvariantCulture, $"{Method}/{Intent} {DisplayAmount} {Unit} + fee up to {DisplayFee} {Unit} to {Recipient ?? "-"} at {Origin}");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Diagnostics;
@@ -52,7 +53,30 @@ public sealed class PaymentCoordinator
         _selector = new ChallengeSelector(methods, policy, time, logger);
     }
 
-    internal IReadOnlyDictionary<string, IPaymentMethod> Methods => _methods;
+    /// <summary>
+    /// The method/intent pairs this payer can pay under the options in force, best first, weighted by
+    /// <c>Preferences</c> (as HTTP's <c>Accept-Payment</c>; for a transport's own advertisement, e.g. MCP capabilities).
+    /// </summary>
+    public IReadOnlyList<PaymentPreference> GetPayableMethods()
+    {
+        var snapshot = _policy.Snapshot;
+        var preferences = snapshot.Preferences;
+        var ranges = new List<PaymentPreference>();
+        foreach (var m in _methods.Values)
+        {
+            foreach (var intent in m.Intents)
+            {
+                var q = preferences.Count == 0 ? 1.0 : PaymentPreference.WeightOf(preferences, m.Method, intent) ?? 0.001;
+                if (q > 0 && snapshot.MethodAllowed(m.Method, intent))
+                {
+                    ranges.Add(new PaymentPreference(m.Method, intent, q));
+                }
+            }
+        }
+
+        ranges.Sort(static (a, b) => b.Q.CompareTo(a.Q));
+        return ranges;
+    }
 
     /// <summary>
     /// Evaluates every challenge without paying or reserving: what each would cost, and why any cannot be paid now
@@ -326,7 +350,7 @@ public sealed class PaymentCoordinator
         var moved = marked || methodError?.FundsMayHaveMoved == true;
         var code = timedOut ? MppErrorCode.CredentialTimeout : methodError?.Code ?? MppErrorCode.CredentialCreationFailed;
         var reason = timedOut
-            ? $"The payment method {wallet} did not create a credential within {options.CredentialTimeout}."
+            ? string.Create(CultureInfo.InvariantCulture, $"The payment method {wallet} did not create a credential within {options.CredentialTimeout}.")
             : methodError is not null ? $"The payment method {wallet} failed: {methodError.Message}" : $"The payment method {wallet} failed to create a credential ({error!.GetType().Name}).";
         Log.WalletFailed(_logger, wallet, code, moved, reason);
         await _ledger.CompleteAsync(attempt.ReservationId, moved ? LedgerOutcome.Unknown : LedgerOutcome.Released, null, null, CancellationToken.None).ConfigureAwait(false);

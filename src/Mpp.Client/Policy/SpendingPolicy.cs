@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
@@ -144,7 +145,7 @@ public sealed class SpendingPolicy
         {
             if (s.ExceededPerRequestCap(host, asset.Unit, total) is { } exceeded)
             {
-                rejection = Refuse(MppErrorCode.BudgetExceeded, $"{total} {asset.Unit} exceeds the {exceeded.Name} cap of {exceeded.Cap} {asset.Unit}.", quote);
+                rejection = Refuse(MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{total} {asset.Unit} exceeds the {exceeded.Name} cap of {exceeded.Cap} {asset.Unit}."), quote);
                 return null;
             }
         }
@@ -156,7 +157,7 @@ public sealed class SpendingPolicy
             {
                 if (unit == asset.Unit && total > cap)
                 {
-                    rejection = Refuse(MppErrorCode.BudgetExceeded, $"{total} {asset.Unit} exceeds the {name} cap of {cap} {asset.Unit}.", quote);
+                    rejection = Refuse(MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{total} {asset.Unit} exceeds the {name} cap of {cap} {asset.Unit}."), quote);
                     return null;
                 }
             }
@@ -263,7 +264,7 @@ public sealed class SpendingPolicy
     }
 
     private static ChallengeRejection CapRefusal(PaymentQuote quote, SpendingLimit limit, decimal spent) =>
-        new(MppErrorCode.BudgetExceeded, $"{quote.DisplayTotal} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({spent} already counted).")
+        new(MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{quote.DisplayTotal} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({spent} already counted)."))
         {
             ChallengeId = quote.Challenge.Id,
             Method = quote.Method,

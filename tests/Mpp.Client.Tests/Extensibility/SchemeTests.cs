@@ -51,6 +51,10 @@ public sealed class SchemeTests : IAsyncLifetime
         var accept = response.RequestMessage!.Headers.GetValues("Accept-Payment").Single();
         Assert.Contains("test/charge", accept, StringComparison.Ordinal);
         Assert.DoesNotContain("fakepay2", accept, StringComparison.Ordinal);
+
+        // A transport's own advertisement (MCP capabilities) sees every payable method, filtered by AllowedMethods.
+        var payable = client.Provider.GetRequiredService<Mpp.Client.Payments.PaymentCoordinator>().GetPayableMethods();
+        Assert.Equal(["fakepay2/exact", "test/charge"], payable.Select(p => $"{p.Method}/{p.Intent}").Order(StringComparer.Ordinal));
     }
 
     [Fact]
