@@ -126,7 +126,15 @@ internal sealed class PaymentFlow
             else
             {
                 exchange = new HttpPaymentExchange(request, response, uri, send, current.Pipeline, _schemes, _logger);
-                outcome = await _coordinator.PayAsync(context, parsed, exchange, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    outcome = await _coordinator.PayAsync(context, parsed, exchange, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    exchange.Response?.Dispose(); // a body that cannot be replayed, or the caller's cancellation: the 402 is not returned
+                    throw;
+                }
             }
         }
 
