@@ -1,0 +1,87 @@
+using System.Numerics;
+using Mpp.Client.Tempo.Encoding;
+using Nethereum.Signer;
+
+namespace Mpp.Client.Tempo.Transactions;
+
+/// <summary>A secp256k1 signature: r, s (32 bytes each, big-endian) and the y parity (0 or 1).</summary>
+internal sealed class TempoSignature
+{
+    private readonly byte[] _r;
+    private readonly byte[] _s;
+
+    public TempoSignature(ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, int yParity)
+    {
+        if (r.Length > 32 || s.Length > 32)
+        {
+            throw new ArgumentException("r and s are at most 32 bytes.");
+        }
+
+        if (yParity is not (0 or 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(yParity), yParity, "The y parity is 0 or 1.");
+        }
+
+        _r = LeftPad(r);
+        _s = LeftPad(s);
+        YParity = yParity;
+    }
+
+    public ReadOnlySpan<byte> R => _r;
+
+    public ReadOnlySpan<byte> S => _s;
+
+    public int YParity { get; }
+
+    /// <summary>
+    /// The 65-byte form r ‖ s ‖ v with v = 27 + yParity. This is what ox emits for a secp256k1 envelope
+    /// (ox <c>src/tempo/SignatureEnvelope.ts</c> <c>serialize</c> → <c>core/Signature.ts</c> <c>toHex</c>, which writes
+    /// <c>yParityToV</c>), so the bytes, and the transaction hash over them, match what mppx and viem produce.
+    /// </summary>
+    public byte[] ToRsv()
+    {
+        var bytes = new byte[65];
+        _r.CopyTo(bytes, 0);
+        _s.CopyTo(bytes, 32);
+        bytes[64] = (byte)(27 + YParity);
+        return bytes;
+    }
+
+    /// <summary>Reads r ‖ s ‖ v; v is 27/28 or 0/1 (tempoxyz/tempo-go writes the parity itself).</summary>
+    public static TempoSignature FromRsv(ReadOnlySpan<byte> rsv)
+    {
+        if (rsv.Length != 65)
+        {
+            throw new FormatException($"A secp256k1 signature is 65 bytes, found {rsv.Length}.");
+        }
+
+        var v = rsv[64];
+        var parity = v switch
+        {
+            0 or 1 => v,
+            27 or 28 => v - 27,
+            _ => throw new FormatException($"Unexpected signature v {v}."),
+        };
+        return new TempoSignature(rsv[..32], rsv[32..64], parity);
+    }
+
+    /// <summary>The address (EIP-55) whose key made this signature over <paramref name="hash"/>.</summary>
+    public string RecoverAddress(ReadOnlySpan<byte> hash)
+    {
+        var signature = EthECDSASignatureFactory.FromComponents(_r, _s, (byte)(27 + YParity));
+        return EthECKey.RecoverFromSignature(signature, hash.ToArray()).GetPublicAddress();
+    }
+
+    public BigInteger RValue => new(_r, isUnsigned: true, isBigEndian: true);
+
+    public BigInteger SValue => new(_s, isUnsigned: true, isBigEndian: true);
+
+    public override string ToString() => $"TempoSignature {{ {Hex.Encode(ToRsv())} }}";
+
+    private static byte[] LeftPad(ReadOnlySpan<byte> value)
+    {
+        var padded = new byte[32];
+        value.CopyTo(padded.AsSpan(32 - value.Length));
+        return padded;
+    }
+}

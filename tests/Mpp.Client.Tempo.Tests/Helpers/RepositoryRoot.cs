@@ -1,0 +1,17 @@
+namespace Mpp.Client.Tempo.Tests.Helpers;
+
+internal static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mpp.Client.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Mpp.Client.sln not found above " + AppContext.BaseDirectory);
+    }
+}
