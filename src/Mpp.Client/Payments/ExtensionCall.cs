@@ -9,6 +9,22 @@ internal static class ExtensionCall
     public static ValueTask<T> WaitAsync<T>(ValueTask<T> call, CancellationToken cancellationToken) =>
         call.IsCompleted || !cancellationToken.CanBeCanceled ? call : new(WaitCoreAsync(call.AsTask(), cancellationToken));
 
+    public static ValueTask WaitAsync(ValueTask call, CancellationToken cancellationToken) =>
+        call.IsCompleted || !cancellationToken.CanBeCanceled ? call : new(WaitCoreAsync(call.AsTask(), cancellationToken));
+
+    private static async Task WaitCoreAsync(Task task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
     private static async Task<T> WaitCoreAsync<T>(Task<T> task, CancellationToken cancellationToken)
     {
         try

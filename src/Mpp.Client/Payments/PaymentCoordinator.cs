@@ -468,11 +468,20 @@ public sealed class PaymentCoordinator
 
     private async ValueTask NotifyAsync<TState>(Func<IPaymentObserver, TState, CancellationToken, ValueTask> call, TState state, CancellationToken cancellationToken)
     {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var timeout = _options().ObserverTimeout;
         foreach (var observer in _observers)
         {
+            // Bounded: an observer that hangs (and ignores its token) is left behind, never holding the payment.
+            using var bound = new CancellationTokenSource(timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
             try
             {
-                await call(observer, state, cancellationToken).ConfigureAwait(false);
+                await ExtensionCall.WaitAsync(call(observer, state, linked.Token), linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

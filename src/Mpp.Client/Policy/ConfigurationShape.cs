@@ -68,6 +68,7 @@ internal sealed class ConfigurationShape
         ("FollowRedirects", Flag),
         ("MaxRedirects", Integer),
         ("CredentialTimeout", Duration),
+        ("ObserverTimeout", Duration),
         ("Retry", Object(("MaxRetryAttempts", Integer), ("BaseDelay", Duration), ("AttemptTimeout", Duration))));
 
     /// <summary>The members of an object shape (empty for other shapes); a test keeps them in step with the options classes.</summary>

@@ -71,6 +71,12 @@ public sealed class MppOptions
     /// </summary>
     public TimeSpan CredentialTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest one <see cref="Http.IPaymentObserver"/> call may take (default 5 s; 100 ms to 5 minutes): a hung
+    /// observer is logged and left behind, so it never holds a reservation or a request.
+    /// </summary>
+    public TimeSpan ObserverTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Retries of paid requests after transient failures.</summary>
     public PaymentRetryOptions Retry { get; set; } = new();
 

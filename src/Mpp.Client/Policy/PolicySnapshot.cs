@@ -142,7 +142,12 @@ internal sealed class PolicySnapshot
 
         if (options.CredentialTimeout < TimeSpan.FromSeconds(1) || options.CredentialTimeout > TimeSpan.FromHours(1))
         {
-            errors.Add("Mpp:CredentialTimeout must be between 1 second and 1 hour.");
+            errors.Add($"{Join(path, "CredentialTimeout")} must be between 1 second and 1 hour.");
+        }
+
+        if (options.ObserverTimeout < TimeSpan.FromMilliseconds(100) || options.ObserverTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{Join(path, "ObserverTimeout")} must be between 100 ms and 5 minutes.");
         }
 
         if (options.MaxRedirects is < 0 or > 50)
