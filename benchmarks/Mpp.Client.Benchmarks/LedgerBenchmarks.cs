@@ -19,6 +19,10 @@ public class LedgerBenchmarks
     private static readonly SpendingLimit[] Contended = [new("Budget.PerDay", "usd", 100m, TimeSpan.FromDays(1))];
 
     private InMemoryPaymentLedger _ledger = null!;
+    private long _next;
+
+    /// <summary>Ids as the spending policy makes them (a counter under a random prefix), not a syscall each.</summary>
+    private Guid NextId() => new(0x4d505043, 0, 0, BitConverter.GetBytes(++_next));
 
     [GlobalSetup]
     public void Setup() => _ledger = new InMemoryPaymentLedger();
@@ -26,7 +30,7 @@ public class LedgerBenchmarks
     [Benchmark(Baseline = true)]
     public async ValueTask SingleThreadReserveComplete()
     {
-        var r = await _ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com"), Huge, default);
+        var r = await _ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com") { Id = NextId() }, Huge, default);
         await _ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, null, default);
     }
 
@@ -42,6 +46,7 @@ public class LedgerBenchmarks
     {
         var ledger = new InMemoryPaymentLedger();
         var succeeded = 0;
+        long ids = 0;
         using var start = new ManualResetEventSlim();
         var threads = new Thread[Threads];
         for (var t = 0; t < Threads; t++)
@@ -52,7 +57,7 @@ public class LedgerBenchmarks
                 var mine = 0;
                 for (var i = 0; i < AttemptsPerThread; i++)
                 {
-                    var r = ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com"), Contended, default).GetAwaiter().GetResult();
+                    var r = ledger.ReserveAsync(new LedgerCharge("usd", Amount, "api.example.com") { Id = new Guid(0x4d505043, 0, 0, BitConverter.GetBytes(Interlocked.Increment(ref ids))) }, Contended, default).GetAwaiter().GetResult();
                     if (r.Succeeded)
                     {
                         ledger.CompleteAsync(r.Id, LedgerOutcome.Settled, null, null, default).GetAwaiter().GetResult();

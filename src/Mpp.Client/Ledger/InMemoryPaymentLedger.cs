@@ -58,17 +58,7 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
                 return ValueTask.FromResult(refused);
             }
 
-            var entry = new Entry(charge, _time.GetUtcNow());
-            entry.Scopes.Add(GetSeries(null, charge.Unit));
-            AddScope(entry, GetSeries(charge.Host, charge.Unit));
-            foreach (var limit in limits)
-            {
-                if (limit.Scope is not null && string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
-                {
-                    AddScope(entry, GetSeries(limit.Scope, charge.Unit));
-                }
-            }
-
+            var entry = new Entry(charge, _time.GetUtcNow(), ScopesFor(charge, limits));
             entry.AddSegment(second, charge.Amount);
             _open.Add(charge.Id, entry);
             return ValueTask.FromResult(LedgerReservation.Reserved(charge.Id));
@@ -210,9 +200,9 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
             var locked = 0m;
             foreach (var entry in _open.Values)
             {
-                if (entry.Scopes.Contains(series))
+                if (Array.IndexOf(entry.Scopes, series) >= 0)
                 {
-                    foreach (var segment in entry.Segments)
+                    foreach (var segment in entry.AllSegments())
                     {
                         if (windowSeconds is not { } w || segment.Second + w >= second)
                         {
@@ -266,12 +256,40 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
         }
     }
 
-    private static void AddScope(Entry entry, Series series)
+    /// <summary>Every series the charge counts in: all payments, its host, and each scope a limit names, once each.</summary>
+    private Series[] ScopesFor(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits)
     {
-        if (!entry.Scopes.Contains(series))
+        var scoped = 0;
+        foreach (var limit in limits)
         {
-            entry.Scopes.Add(series); // the same scope named twice (e.g. a host cap keyed by the exact host) counts once
+            if (limit.Scope is not null)
+            {
+                scoped++;
+            }
         }
+
+        var scopes = new Series[2 + scoped];
+        scopes[0] = GetSeries(null, charge.Unit);
+        scopes[1] = GetSeries(charge.Host, charge.Unit);
+        var count = scopes[1] == scopes[0] ? 1 : 2;
+        foreach (var limit in limits)
+        {
+            if (limit.Scope is not null && string.Equals(limit.Unit, charge.Unit, StringComparison.Ordinal))
+            {
+                var series = GetSeries(limit.Scope, charge.Unit);
+                if (Array.IndexOf(scopes, series, 0, count) < 0)
+                {
+                    scopes[count++] = series; // the same scope named twice (e.g. a host cap keyed by the exact host) counts once
+                }
+            }
+        }
+
+        if (count < scopes.Length)
+        {
+            Array.Resize(ref scopes, count);
+        }
+
+        return scopes;
     }
 
     private Series GetSeries(string? host, string unit)
@@ -296,8 +314,11 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
         return _lastSecond; // never goes backwards, even if the clock does
     }
 
-    private sealed class Entry(LedgerCharge charge, DateTimeOffset created)
+    private sealed class Entry(LedgerCharge charge, DateTimeOffset created, Series[] scopes)
     {
+        private Segment? _first;
+        private List<Segment>? _more; // only after a top-up or a larger final amount
+
         public LedgerCharge Charge { get; } = charge;
 
         public DateTimeOffset Created { get; } = created;
@@ -310,33 +331,57 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
 
         public string? Reference { get; set; }
 
-        public List<Series> Scopes { get; } = new(3);
-
-        public List<Segment> Segments { get; } = new(1);
+        public Series[] Scopes { get; } = scopes;
 
         public decimal Amount
         {
             get
             {
-                var sum = 0m;
-                foreach (var s in Segments)
+                var sum = _first?.Amount ?? 0m;
+                if (_more is not null)
                 {
-                    sum += s.Amount;
+                    foreach (var s in _more)
+                    {
+                        sum += s.Amount;
+                    }
                 }
 
                 return sum;
             }
         }
 
-        public void AddSegment(long second, decimal amount)
+        public IEnumerable<Segment> AllSegments()
         {
-            var segment = new Segment(second, amount);
-            foreach (var series in Scopes)
+            if (_first is not null)
             {
-                segment.Buckets.Add(series.Add(second, amount));
+                yield return _first;
             }
 
-            Segments.Add(segment);
+            if (_more is not null)
+            {
+                foreach (var s in _more)
+                {
+                    yield return s;
+                }
+            }
+        }
+
+        public void AddSegment(long second, decimal amount)
+        {
+            var segment = new Segment(second, amount, new Bucket[Scopes.Length]);
+            for (var i = 0; i < Scopes.Length; i++)
+            {
+                segment.Buckets[i] = Scopes[i].Add(second, amount);
+            }
+
+            if (_first is null)
+            {
+                _first = segment;
+            }
+            else
+            {
+                (_more ??= new List<Segment>(2)).Add(segment);
+            }
         }
 
         /// <summary>Raises the amount by a segment counted now, or lowers it from the newest segments back.</summary>
@@ -349,11 +394,11 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
                 return;
             }
 
-            for (var i = Segments.Count - 1; i >= 0 && delta < 0; i--)
+            for (var i = (_more?.Count ?? 0); i >= 0 && delta < 0; i--)
             {
-                var segment = Segments[i];
+                var segment = i == 0 ? _first! : _more![i - 1];
                 var take = Math.Min(segment.Amount, -delta);
-                for (var j = 0; j < Scopes.Count; j++)
+                for (var j = 0; j < Scopes.Length; j++)
                 {
                     Scopes[j].Remove(segment.Buckets[j], take);
                 }
@@ -371,13 +416,13 @@ public sealed class InMemoryPaymentLedger : IPaymentLedger
         };
     }
 
-    private sealed class Segment(long second, decimal amount)
+    private sealed class Segment(long second, decimal amount, Bucket[] buckets)
     {
         public long Second { get; } = second;
 
         public decimal Amount { get; set; } = amount;
 
-        public List<Bucket> Buckets { get; } = new(3);
+        public Bucket[] Buckets { get; } = buckets;
     }
 
     private sealed class Bucket(long second, long seq)

@@ -17,6 +17,7 @@ namespace Mpp.Client.Policy;
 public sealed class SpendingPolicy
 {
     private readonly OptionsInForce _options;
+    private readonly ReservationIds _ids = new();
     private readonly IPaymentLedger _ledger;
     private readonly IPaymentApprover[] _approvers;
 
@@ -210,6 +211,7 @@ public sealed class SpendingPolicy
         ArgumentNullException.ThrowIfNull(quote);
         var charge = new LedgerCharge(quote.Unit, quote.DisplayTotal, quote.Host)
         {
+            Id = _ids.Next(),
             Description = $"{quote.Method}/{quote.Intent} {quote.Origin}",
             Method = quote.Method,
             Intent = quote.Intent,
