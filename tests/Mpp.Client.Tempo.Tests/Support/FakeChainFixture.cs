@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Mpp.Client.Tempo.Rpc;
-using Mpp.Client.Tempo.Tests.Support;
 
-namespace Mpp.Client.Tempo.Tests.Rpc;
+namespace Mpp.Client.Tempo.Tests.Support;
 
 /// <summary>A fresh fake chain, clock, HttpClient and RPC client per test.</summary>
 internal sealed class FakeChainFixture : IAsyncDisposable
