@@ -200,11 +200,35 @@ internal sealed class TempoRpcClient
         const string method = "eth_getTransactionReceipt";
         var result = await CallAsync(method, w => w.WriteStringValue(Hex.Encode(transactionHash.Span)), cancellationToken)
             .ConfigureAwait(false);
-        if (result.ValueKind == JsonValueKind.Null)
+        return result.ValueKind == JsonValueKind.Null ? null : ParseReceipt(result, method);
+    }
+
+    /// <summary>
+    /// <c>eth_sendRawTransactionSync</c> (EIP-7966): sends and waits for the receipt in one round trip, as mppx 0.11.0's
+    /// push mode does through viem's <c>sendTransactionSync</c> (params <c>[raw, timeoutMs]</c>; viem's default timeout
+    /// for Tempo is max(3 × blockTime, 5 s) = 5 s).
+    /// </summary>
+    public async Task<TempoTransactionReceipt> SendRawTransactionSyncAsync(ReadOnlyMemory<byte> envelope, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (envelope.IsEmpty)
         {
-            return null;
+            throw new ArgumentException("The transaction envelope is empty.", nameof(envelope));
         }
 
+        const string method = "eth_sendRawTransactionSync";
+        var result = await CallAsync(method, w =>
+        {
+            w.WriteStringValue(Hex.Encode(envelope.Span));
+            if (timeout is { } t)
+            {
+                w.WriteNumberValue((long)t.TotalMilliseconds);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return ParseReceipt(result, method);
+    }
+
+    private static TempoTransactionReceipt ParseReceipt(JsonElement result, string method)
+    {
         if (result.ValueKind != JsonValueKind.Object)
         {
             throw Malformed(method, "the receipt is not an object");

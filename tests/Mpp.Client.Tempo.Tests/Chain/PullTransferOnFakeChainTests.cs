@@ -351,5 +351,56 @@ public sealed class PullTransferOnFakeChainTests
         Assert.Equal(new BigInteger(200_000), f.Chain.BalanceOf(TempoChains.PathUsd, payee));
     }
 
+    [Fact]
+    public async Task Push_with_send_sync_is_estimate_plus_one_round_trip_in_steady_state()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        var key = TestPayer.NewKey();
+        var payee = TestPayer.NewAddress();
+        f.Chain.Fund(TempoChains.PathUsd, key.Address, Funds);
+
+        async Task<TempoTransactionReceipt> PayAsync(string challengeId)
+        {
+            var chainId = await f.Client.GetChainIdAsync(Ct);
+            var fees = await f.Client.GetFeeDataAsync(Ct);
+            var draft = TestPayer.PullTransfer(f.Time.GetUtcNow(), chainId, [(payee, new BigInteger(100_000))], TestPayer.Memo(challengeId));
+            var tx = new TempoTransaction
+            {
+                ChainId = chainId,
+                MaxPriorityFeePerGas = fees.MaxPriorityFeePerGas,
+                MaxFeePerGas = fees.MaxFeePerGas,
+                Gas = await f.Client.EstimateGasAsync(draft, key.Address, Ct) + 5_000,
+                Calls = draft.Calls,
+                NonceKey = draft.NonceKey,
+                ValidBefore = draft.ValidBefore,
+                FeeToken = draft.FeeToken,
+            };
+            return await f.Client.SendRawTransactionSyncAsync(tx.Sign(key).Bytes.ToArray(), TimeSpan.FromSeconds(5), Ct);
+        }
+
+        await PayAsync("c-1");
+        var before = f.Chain.HttpRequestCount;
+        var receipt = await PayAsync("c-2");
+
+        Assert.True(receipt.Succeeded);
+        Assert.Equal(Hex.Encode(TestPayer.Memo("c-2")), receipt.Logs[1].Topics[3]);
+        Assert.Equal(2, f.Chain.HttpRequestCount - before);
+        var sync = f.Chain.Requests[^1];
+        Assert.Equal("eth_sendRawTransactionSync", sync.Method);
+        Assert.Equal(5000, sync.Params[1].GetInt64());
+    }
+
+    [Fact]
+    public async Task Send_sync_refusal_is_a_typed_error()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        var signed = TestPayer.PullTransfer(f.Time.GetUtcNow(), f.Chain.ChainId, [(TestPayer.NewAddress(), BigInteger.One)], TestPayer.Memo()).Sign(TestPayer.NewKey());
+
+        var e = await Assert.ThrowsAsync<TempoRpcErrorException>(() => f.Client.SendRawTransactionSyncAsync(signed.Bytes.ToArray(), null, Ct));
+
+        Assert.Equal("eth_sendRawTransactionSync", e.Method);
+        Assert.Single(f.Chain.Requests[0].Params.EnumerateArray());
+    }
+
     private static string Word(string address) => "0x" + new string('0', 24) + address[2..].ToLowerInvariant();
 }

@@ -188,6 +188,7 @@ internal sealed class FakeTempoChain : IAsyncDisposable
                 "eth_getBlockByNumber" => LatestBlock(),
                 "eth_estimateGas" => EstimateGas(parameters),
                 "eth_sendRawTransaction" => SendRawTransaction(parameters),
+                "eth_sendRawTransactionSync" => GetReceipt([SendRawTransaction(parameters)]),
                 "eth_getTransactionReceipt" => GetReceipt(parameters),
                 _ => throw new FakeRpcError(-32601, $"the method {method} does not exist"),
             };
