@@ -28,6 +28,7 @@ internal sealed class TempoRpcClient
     private readonly TimeProvider _time;
     private readonly TempoRpcClientOptions _options;
     private readonly SemaphoreSlim _chainIdGate = new(1, 1);
+    private readonly SemaphoreSlim _feeGate = new(1, 1);
     private ulong? _chainId;
     private CachedFees? _fees;
     private long _nextId;
@@ -46,6 +47,10 @@ internal sealed class TempoRpcClient
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new TempoRpcClientOptions();
+        if (_options.MaxResponseBytes <= 0 || _options.FeeDataLifetime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxResponseBytes must be positive and FeeDataLifetime not negative.");
+        }
     }
 
     /// <summary><c>eth_chainId</c>, asked once per client (endpoint) and then remembered.</summary>
@@ -100,6 +105,25 @@ internal sealed class TempoRpcClient
             return cached.Data;
         }
 
+        // One request in flight: concurrent payments share its answer.
+        await _feeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _fees) is { } raced && _time.GetUtcNow() < raced.Expires)
+            {
+                return raced.Data;
+            }
+
+            return await FetchFeeDataAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _feeGate.Release();
+        }
+    }
+
+    private async Task<TempoFeeData> FetchFeeDataAsync(CancellationToken cancellationToken)
+    {
         var results = await BatchAsync(
             [
                 ("eth_maxPriorityFeePerGas", static _ => { }),

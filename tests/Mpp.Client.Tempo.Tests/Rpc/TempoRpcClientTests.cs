@@ -311,6 +311,51 @@ public sealed class TempoRpcClientTests
     }
 
     [Fact]
+    public async Task Concurrent_fee_requests_share_one_round_trip()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => f.Client.GetFeeDataAsync(Ct)));
+
+        Assert.All(all, fees => Assert.Same(all[0], fees));
+        Assert.Equal(1, f.Chain.HttpRequestCount);
+    }
+
+    [Fact]
+    public async Task A_hanging_node_is_an_http_error_on_the_client_timeout()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        f.Chain.Hostile = async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        var client = new TempoRpcClient(http, f.Chain.Endpoint, f.Time);
+
+        var e = await Assert.ThrowsAsync<TempoRpcHttpException>(() => client.GetChainIdAsync(Ct));
+
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_is_not_wrapped()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        f.Chain.Hostile = async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.Client.GetFeeDataAsync(cts.Token));
+    }
+
+    [Fact]
+    public void Options_and_endpoint_are_validated()
+    {
+        using var http = new HttpClient();
+        var endpoint = new Uri("https://rpc.example.com/");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TempoRpcClient(http, endpoint, TimeProvider.System, new TempoRpcClientOptions { MaxResponseBytes = 0 }));
+        Assert.Throws<ArgumentException>(() => new TempoRpcClient(http, new Uri("ftp://rpc.example.com/"), TimeProvider.System));
+        Assert.Throws<ArgumentException>(() => new TempoRpcClient(http, new Uri("/relative", UriKind.Relative), TimeProvider.System));
+    }
+
+    [Fact]
     public void Sanitize_truncates_and_redacts()
     {
         var longHex = "0x" + new string('a', 300);
