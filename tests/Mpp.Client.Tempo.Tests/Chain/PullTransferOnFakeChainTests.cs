@@ -402,5 +402,61 @@ public sealed class PullTransferOnFakeChainTests
         Assert.Single(f.Chain.Requests[0].Params.EnumerateArray());
     }
 
+    [Fact]
+    public async Task Identical_expiring_transfers_share_a_hash_so_the_second_is_a_replay_unless_valid_after_differs()
+    {
+        // Expiring nonces are all nonce 0: two payments with the same calls, fees and validBefore are the same bytes.
+        // viem 2.57 fills a random past validAfter for expiring nonces (tempo/chainConfig.js randomValidAfter) — one way
+        // to keep them apart; a memo that differs per challenge is another.
+        await using var f = await FakeChainFixture.StartAsync();
+        var key = TestPayer.NewKey();
+        var payee = TestPayer.NewAddress();
+        f.Chain.Fund(TempoChains.PathUsd, key.Address, Funds);
+        var tx = TestPayer.PullTransfer(f.Time.GetUtcNow(), f.Chain.ChainId, [(payee, new BigInteger(1_000))], TestPayer.Memo("same"));
+
+        await f.Client.SendRawTransactionAsync(tx.Sign(key).Bytes.ToArray(), Ct);
+        await Assert.ThrowsAsync<TempoRpcErrorException>(() => f.Client.SendRawTransactionAsync(tx.Sign(key).Bytes.ToArray(), Ct));
+
+        var now = (ulong)f.Time.GetUtcNow().ToUnixTimeSeconds();
+        var distinct = new TempoTransaction
+        {
+            ChainId = tx.ChainId,
+            MaxPriorityFeePerGas = tx.MaxPriorityFeePerGas,
+            MaxFeePerGas = tx.MaxFeePerGas,
+            Gas = tx.Gas,
+            Calls = tx.Calls,
+            NonceKey = tx.NonceKey,
+            ValidBefore = tx.ValidBefore,
+            ValidAfter = now - 12_345,
+            FeeToken = tx.FeeToken,
+        };
+        await f.Client.SendRawTransactionAsync(distinct.Sign(key).Bytes.ToArray(), Ct);
+        Assert.Equal(new BigInteger(2_000), f.Chain.BalanceOf(TempoChains.PathUsd, payee));
+    }
+
+    [Fact]
+    public async Task Valid_after_in_the_future_is_refused()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        var key = TestPayer.NewKey();
+        f.Chain.Fund(TempoChains.PathUsd, key.Address, Funds);
+        var tx = TestPayer.PullTransfer(f.Time.GetUtcNow(), f.Chain.ChainId, [(TestPayer.NewAddress(), BigInteger.One)], TestPayer.Memo());
+        var early = new TempoTransaction
+        {
+            ChainId = tx.ChainId,
+            MaxPriorityFeePerGas = tx.MaxPriorityFeePerGas,
+            MaxFeePerGas = tx.MaxFeePerGas,
+            Gas = tx.Gas,
+            Calls = tx.Calls,
+            NonceKey = tx.NonceKey,
+            ValidBefore = tx.ValidBefore,
+            ValidAfter = tx.ValidBefore - 5,
+            FeeToken = tx.FeeToken,
+        }.Sign(key);
+
+        var e = await Assert.ThrowsAsync<TempoRpcErrorException>(() => f.Client.SendRawTransactionAsync(early.Bytes.ToArray(), Ct));
+        Assert.Contains("validAfter", e.RpcMessage, StringComparison.Ordinal);
+    }
+
     private static string Word(string address) => "0x" + new string('0', 24) + address[2..].ToLowerInvariant();
 }

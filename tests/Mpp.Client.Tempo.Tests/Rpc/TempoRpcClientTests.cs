@@ -233,9 +233,17 @@ public sealed class TempoRpcClientTests
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10000000000000000\"}")]
     [InlineData("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}]")]
     [InlineData("null")]
+    [InlineData("")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":\"nope\"}")]
+    [InlineData("DEEP")]
     public async Task Garbage_answers_are_malformed(string body)
     {
         await using var f = await FakeChainFixture.StartAsync();
+        if (body == "DEEP")
+        {
+            body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + new string('[', 5000) + new string(']', 5000) + "}";
+        }
+
         f.Chain.Hostile = context => context.Response.WriteAsync(body);
 
         await Assert.ThrowsAsync<TempoRpcMalformedResponseException>(() => f.Client.GetChainIdAsync(Ct));
