@@ -11,8 +11,11 @@ namespace Mpp.Client.Tempo.Rpc;
 /// <summary>
 /// A small typed JSON-RPC 2.0 client for one Tempo node endpoint, over an injected <see cref="HttpClient"/> (meant to be
 /// its own named client, never one whose pipeline pays 402s). It caches the chain id for its lifetime and fee data for
-/// <see cref="TempoRpcClientOptions.FeeDataLifetime"/>, and asks for the two fee values in one batched request, so a
-/// steady-state pull payment with an expiring nonce needs at most one round trip (fees) besides the gas estimate.
+/// <see cref="TempoRpcClientOptions.FeeDataLifetime"/> (concurrent callers share one request), and asks for the two fee
+/// values in one batched request. A pull payment with an expiring nonce needs no nonce lookup, so in steady state it
+/// costs the gas estimate plus, once per fee lifetime, one fee round trip; a push payment adds one
+/// <c>eth_sendRawTransactionSync</c>. Reaching "at most one round trip" needs the wallet to reuse gas limits per call
+/// shape instead of estimating every time.
 /// </summary>
 /// <remarks>
 /// Errors are <see cref="TempoRpcErrorException"/> (a JSON-RPC error object), <see cref="TempoRpcHttpException"/> (no

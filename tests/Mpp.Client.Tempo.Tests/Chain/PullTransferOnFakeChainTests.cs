@@ -313,7 +313,7 @@ public sealed class PullTransferOnFakeChainTests
     }
 
     [Fact]
-    public async Task Push_payment_flow_costs_estimate_and_send_in_steady_state()
+    public async Task Push_with_send_then_receipt_reuses_the_cached_chain_id_and_fees()
     {
         await using var f = await FakeChainFixture.StartAsync();
         var key = TestPayer.NewKey();

@@ -260,6 +260,23 @@ public sealed class TempoRpcClientTests
     }
 
     [Fact]
+    public async Task A_reverted_receipt_is_not_succeeded()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        var hash = "0x" + new string('a', 64);
+        f.Chain.Hostile = context => context.Response.WriteAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"transactionHash\":\"" + hash + "\",\"logs\":[],\"status\":\"0x0\","
+            + "\"from\":\"0x00000000000000000000000000000000000000aa\",\"blockNumber\":\"0x2a\"}}");
+
+        var receipt = await f.Client.GetTransactionReceiptAsync(Hex.Decode(hash), Ct);
+
+        Assert.NotNull(receipt);
+        Assert.False(receipt.Succeeded);
+        Assert.Equal(42ul, receipt.BlockNumber);
+        Assert.Empty(receipt.Logs);
+    }
+
+    [Fact]
     public async Task A_batch_answer_missing_a_response_is_malformed()
     {
         await using var f = await FakeChainFixture.StartAsync();
