@@ -50,9 +50,9 @@ internal sealed class TempoRpcClient
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new TempoRpcClientOptions();
-        if (_options.MaxResponseBytes <= 0 || _options.FeeDataLifetime < TimeSpan.Zero)
+        if (_options.MaxResponseBytes <= 0 || _options.FeeDataLifetime < TimeSpan.Zero || _options.RequestTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxResponseBytes must be positive and FeeDataLifetime not negative.");
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxResponseBytes and RequestTimeout must be positive and FeeDataLifetime not negative.");
         }
     }
 
@@ -362,23 +362,14 @@ internal sealed class TempoRpcClient
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
 
-        HttpResponseMessage response;
+        // One deadline for the whole exchange, body included (HttpClient.Timeout stops at the headers when they are read
+        // first): a node that drips its answer cannot hold a payment.
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        byte[] payload;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new TempoRpcHttpException($"Tempo RPC {label}: the request to the node failed.", e) { Method = label };
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TempoRpcHttpException($"Tempo RPC {label}: the request to the node timed out.", e) { Method = label };
-        }
-
-        byte[] payload;
-        using (response)
-        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new TempoRpcHttpException($"Tempo RPC {label}: the node answered HTTP {(int)response.StatusCode}.")
@@ -388,7 +379,15 @@ internal sealed class TempoRpcClient
                 };
             }
 
-            payload = await ReadBoundedAsync(response, label, cancellationToken).ConfigureAwait(false);
+            payload = await ReadBoundedAsync(response, label, linked.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TempoRpcHttpException($"Tempo RPC {label}: the request to the node failed.", e) { Method = label };
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TempoRpcHttpException($"Tempo RPC {label}: the request to the node timed out.", e) { Method = label };
         }
 
         List<JsonRpcResponse> responses;

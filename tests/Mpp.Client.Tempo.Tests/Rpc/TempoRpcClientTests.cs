@@ -360,6 +360,39 @@ public sealed class TempoRpcClientTests
     }
 
     [Fact]
+    public async Task A_node_dripping_its_answer_hits_the_request_deadline()
+    {
+        await using var f = await FakeChainFixture.StartAsync();
+        f.Chain.Hostile = async context =>
+        {
+            try
+            {
+                await context.Response.WriteAsync("{", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                for (var i = 0; i < 300; i++)
+                {
+                    await Task.Delay(100, context.RequestAborted);
+                    await context.Response.WriteAsync(" ", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The client gave up.
+            }
+        };
+        var client = new TempoRpcClient(f.Http, f.Chain.Endpoint, f.Time, new TempoRpcClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
+
+        var call = client.GetChainIdAsync(Ct);
+        await Task.Delay(300);
+        Assert.False(call.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var e = await Assert.ThrowsAsync<TempoRpcHttpException>(() => call);
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_is_not_wrapped()
     {
         await using var f = await FakeChainFixture.StartAsync();
