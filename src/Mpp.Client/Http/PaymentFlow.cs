@@ -119,9 +119,15 @@ internal sealed class PaymentFlow
             if (request.GetPaymentMode() == PaymentMode.QuoteOnly)
             {
                 var selection = await _coordinator.EvaluateAsync(context, parsed, cancellationToken).ConfigureAwait(false);
-                outcome = selection.Best is { } best
-                    ? new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Rejections = selection.Rejections, Problem = problem }
-                    : Refused(MppErrorCode.NoPayableChallenge, "No challenge can be paid: " + string.Join("; ", selection.Rejections.Select(static r => r.Reason)), origin, problem, selection.Rejections);
+                if (selection.Best is { } best)
+                {
+                    outcome = new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Rejections = selection.Rejections, Problem = problem };
+                }
+                else
+                {
+                    var (code, reason) = PaymentCoordinator.Summarize(parsed.Count, selection.Rejections);
+                    outcome = Refused(code, reason, origin, problem, selection.Rejections);
+                }
             }
             else
             {

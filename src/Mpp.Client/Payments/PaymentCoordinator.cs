@@ -424,7 +424,7 @@ public sealed class PaymentCoordinator
     internal ValueTask NotifyFailedAsync(PaymentOutcome outcome, CancellationToken cancellationToken) =>
         outcome.Status is PaymentStatus.Paid or PaymentStatus.Quoted ? default : NotifyAsync(static (o, x, ct) => o.OnPaymentFailedAsync(x, ct), outcome, cancellationToken);
 
-    private static (MppErrorCode Code, string Reason) Summarize(int challengeCount, List<ChallengeRejection> rejections)
+    internal static (MppErrorCode Code, string Reason) Summarize(int challengeCount, IReadOnlyList<ChallengeRejection> rejections)
     {
         if (challengeCount == 0)
         {
