@@ -1,0 +1,20 @@
+namespace Mpp.Client.Tempo.Charge;
+
+/// <summary>What a <see cref="TempoChargeMethod"/> accepts and how it pays.</summary>
+internal sealed class TempoChargeOptions
+{
+    /// <summary>The chains this wallet pays on; a challenge naming another is refused before any I/O.</summary>
+    public IReadOnlySet<ulong> Chains { get; init; } = new HashSet<ulong> { TempoChains.MainnetChainId, TempoChains.TestnetChainId };
+
+    /// <summary>The TIP-20 tokens (lower-case addresses) this wallet pays in; another currency is refused.</summary>
+    public IReadOnlySet<string> Tokens { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { TempoChains.PathUsd };
+
+    /// <summary>The most split entries accepted (draft-tempo-charge-01: servers SHOULD limit splits to 10).</summary>
+    public int MaxSplits { get; init; } = 10;
+
+    /// <summary>The client id folded into the attribution memo (mppx <c>clientId</c>), or null.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Gas added to the node's estimate (mppx 0.11.0 <c>dist/tempo/client/Charge.js</c>: <c>+ 5_000n</c>).</summary>
+    public ulong GasMargin { get; init; } = 5_000;
+}
