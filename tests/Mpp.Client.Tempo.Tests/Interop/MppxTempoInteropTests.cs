@@ -1,0 +1,115 @@
+using System.Net;
+using System.Numerics;
+using Microsoft.Extensions.DependencyInjection;
+using Mpp.Client.Http;
+using Mpp.Client.Protocol;
+using Mpp.Client.Tempo.Attribution;
+using Mpp.Client.Tempo.Charge;
+using Mpp.Client.Tempo.Encoding;
+using Mpp.Client.Tempo.Rpc;
+using Mpp.Client.Tempo.Tests.Support;
+
+namespace Mpp.Client.Tempo.Tests.Interop;
+
+/// <summary>
+/// The internal Tempo wallet against the reference SDK's server: mppx 0.11.0 with its own <c>tempo</c> charge method
+/// (no custom verify) simulates, broadcasts and checks our pull-mode transactions against the fake chain.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassFixture<MppxTempoServerFixture>
+{
+    private static readonly BigInteger Funds = 10_000_000;
+
+    [Fact]
+    public async Task Mppx_tempo_charge_accepts_our_pull_transaction()
+    {
+        await using var payer = Payer.Start(mppx);
+        mppx.Chain.Fund(TempoChains.PathUsd, payer.Address, Funds);
+        var recipientBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient);
+
+        using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "paid"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{mppx.ServerLog}");
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Paid, outcome.Status);
+        var receipt = Assert.IsType<PaymentReceipt>(outcome.Receipt);
+        Assert.Equal("tempo", receipt.Method);
+        Assert.Equal("success", receipt.Status);
+        Assert.Equal(recipientBefore + 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient));
+        Assert.Equal(Funds - 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, payer.Address));
+
+        // mppx's receipt reference is the hash the fake chain mined; its logs carry our challenge-bound memo.
+        var memo = AttributionMemo.Encode(outcome.Quote!.Challenge.Id, MppxTempoServerFixture.Realm, clientId: null);
+        var logs = mppx.Chain.Receipt(receipt.Reference)?["logs"]?.AsArray() ?? throw new InvalidOperationException("no receipt for " + receipt.Reference);
+        var memoLog = Assert.Single(logs, l => (string?)l!["topics"]![0] == FakeTempoChain.TransferWithMemoTopic);
+        Assert.Equal(Hex.Encode(memo), (string?)memoLog!["topics"]![3]);
+    }
+
+    [Fact]
+    public async Task Mppx_tempo_charge_accepts_our_split_transaction()
+    {
+        await using var payer = Payer.Start(mppx);
+        mppx.Chain.Fund(TempoChains.PathUsd, payer.Address, Funds);
+        var recipientBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient);
+        var splitBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.SplitRecipient);
+
+        using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "split"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{mppx.ServerLog}");
+        Assert.Equal(recipientBefore + 8_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient));
+        Assert.Equal(splitBefore + 2_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.SplitRecipient));
+        Assert.Equal(Funds - 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, payer.Address));
+    }
+
+    [Fact]
+    public async Task Mppx_tempo_charge_accepts_our_zero_amount_proof()
+    {
+        await using var payer = Payer.Start(mppx);
+        var sent = mppx.Chain.CountOf("eth_sendRawTransactionSync") + mppx.Chain.CountOf("eth_sendRawTransaction");
+
+        using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "proof"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{mppx.ServerLog}");
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(outcome.Quote!.Challenge.Id, outcome.Receipt!.Reference);
+        Assert.Equal(sent, mppx.Chain.CountOf("eth_sendRawTransactionSync") + mppx.Chain.CountOf("eth_sendRawTransaction"));
+    }
+
+    private sealed class Payer : IAsyncDisposable
+    {
+        private readonly HttpClient _rpcHttp;
+        private readonly ServiceProvider _provider;
+
+        private Payer(HttpClient rpcHttp, ServiceProvider provider, TempoChargeMethod method)
+        {
+            _rpcHttp = rpcHttp;
+            _provider = provider;
+            Address = method.Address;
+            Http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
+        }
+
+        public string Address { get; }
+
+        public HttpClient Http { get; }
+
+        public static Payer Start(MppxTempoServerFixture mppx)
+        {
+            var rpcHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var rpc = new TempoRpcClient(rpcHttp, mppx.Chain.Endpoint, TimeProvider.System);
+            var method = new TempoChargeMethod(TestPayer.NewKey(), rpc, TimeProvider.System);
+            var services = new ServiceCollection();
+            services.AddHttpClient().AddMppPayments(o => o.Budget.PerDay["usd"] = "100").AddPaymentMethod(method);
+            return new Payer(rpcHttp, services.BuildServiceProvider(), method);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await _provider.DisposeAsync();
+            _rpcHttp.Dispose();
+        }
+    }
+}
