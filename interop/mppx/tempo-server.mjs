@@ -9,9 +9,12 @@
 //   GET /paid   -> tempo/charge 0.01 (10000 base units) to --recipient
 //   GET /split  -> tempo/charge 0.01 total, of which 0.002 goes to --split-recipient
 //   GET /proof  -> tempo/charge 0 (zero-amount: a signed proof, no transaction)
+//   GET /sponsored -> tempo/charge 0.01 with feePayer: the server co-signs the client's 0x78 hand-off with
+//                  --fee-payer-key (a test key) and broadcasts the 0x76 envelope
 import * as http from 'node:http'
 import * as fs from 'node:fs'
 import { createClient, http as viemHttp } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import { tempoModerato } from 'viem/tempo/chains'
 import { Mppx, Request as MppxRequest, tempo } from 'mppx/server'
 
@@ -19,6 +22,7 @@ const args = parseArgs(process.argv.slice(2))
 const RPC_URL = args['rpc-url'] || process.env.MPPX_TEMPO_RPC_URL
 const RECIPIENT = args.recipient || process.env.MPPX_TEMPO_RECIPIENT
 const SPLIT_RECIPIENT = args['split-recipient'] || process.env.MPPX_TEMPO_SPLIT_RECIPIENT
+const FEE_PAYER_KEY = args['fee-payer-key'] || process.env.MPPX_TEMPO_FEE_PAYER_KEY
 const CHAIN_ID = Number(args['chain-id'] ?? 42431)
 const REALM = args.realm || 'mppx-tempo-interop'
 const SECRET_KEY = 'mpp-client-tempo-interop-secret-key-0123456789abcdef'
@@ -57,6 +61,15 @@ const routes = {
     splits: [{ recipient: SPLIT_RECIPIENT, amount: '0.002' }],
   }),
   '/proof': mppx.charge({ amount: '0', chainId: CHAIN_ID }),
+  ...(FEE_PAYER_KEY
+    ? {
+        '/sponsored': mppx.charge({
+          amount: '0.01',
+          chainId: CHAIN_ID,
+          feePayer: privateKeyToAccount(FEE_PAYER_KEY),
+        }),
+      }
+    : {}),
 }
 
 async function handle(request) {

@@ -78,6 +78,26 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
         Assert.Equal(sent, mppx.Chain.CountOf("eth_sendRawTransactionSync") + mppx.Chain.CountOf("eth_sendRawTransaction"));
     }
 
+    [Fact]
+    public async Task Mppx_tempo_charge_co_signs_and_broadcasts_our_fee_payer_handoff()
+    {
+        await using var payer = Payer.Start(mppx);
+        mppx.Chain.Fund(TempoChains.PathUsd, payer.Address, Funds);
+        var recipientBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient);
+
+        using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "sponsored"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{mppx.ServerLog}");
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Null(outcome.Quote!.Terms.Fee); // the sponsor pays the fee
+        Assert.Equal(recipientBefore + 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient));
+        Assert.Equal(Funds - 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, payer.Address));
+        var mined = mppx.Chain.Receipt(outcome.Receipt!.Reference) ?? throw new InvalidOperationException("no receipt");
+        Assert.Equal(payer.Address.ToLowerInvariant(), (string?)mined["from"]);
+        Assert.Equal(mppx.FeePayer.ToLowerInvariant(), (string?)mined["feePayer"]);
+    }
+
     private sealed class Payer : IAsyncDisposable
     {
         private readonly HttpClient _rpcHttp;

@@ -25,6 +25,12 @@ public sealed class MppxTempoServerFixture : IAsyncLifetime
 
     public string SplitRecipient { get; } = TestPayer.NewAddress();
 
+    /// <summary>The test-only key mppx co-signs sponsored transactions with.</summary>
+    private static readonly string FeePayerKeyHex = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The address of the test-only key mppx co-signs sponsored transactions with.</summary>
+    public string FeePayer { get; } = Keys.TempoPrivateKey.FromHex(FeePayerKeyHex).Address;
+
     public string ServerLog
     {
         get
@@ -57,6 +63,7 @@ public sealed class MppxTempoServerFixture : IAsyncLifetime
         {
             "tempo-server.mjs", "--exit-on-stdin-close", "--rpc-url", Chain.Endpoint.ToString(), "--recipient", Recipient,
             "--split-recipient", SplitRecipient, "--chain-id", Chain.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--realm", Realm,
+            "--fee-payer-key", FeePayerKeyHex,
         })
         {
             start.ArgumentList.Add(arg);

@@ -389,11 +389,6 @@ internal sealed class FakeTempoChain : IAsyncDisposable
             throw new FakeRpcError(-32000, "fee payer signature missing");
         }
 
-        if (tx.FeePayerSignature is not null)
-        {
-            throw new FakeRpcError(-32000, "the fake chain does not sponsor fees");
-        }
-
         if (tx.ChainId != ChainId)
         {
             throw new FakeRpcError(-32000, $"invalid chain id: expected {ChainId}, got {tx.ChainId}");
@@ -407,6 +402,24 @@ internal sealed class FakeTempoChain : IAsyncDisposable
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)
         {
             throw new FakeRpcError(-32000, "invalid signature");
+        }
+
+        string? feePayer = null;
+        if (tx.FeePayerSignature is { } coSignature)
+        {
+            try
+            {
+                feePayer = Normalize(coSignature.RecoverAddress(FeePayerSignatureHash(raw, sender)));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)
+            {
+                throw new FakeRpcError(-32000, "invalid fee payer signature");
+            }
+
+            if (tx.FeeToken is not { } feeToken || !_tokens.Contains(EvmAddress.Normalize(feeToken)))
+            {
+                throw new FakeRpcError(-32000, "a sponsored transaction needs a known fee token");
+            }
         }
 
         if (tx.MaxFeePerGas < BaseFeePerGas)
@@ -500,6 +513,7 @@ internal sealed class FakeTempoChain : IAsyncDisposable
                 ["blockNumber"] = Quantity(_blockNumber),
                 ["blockHash"] = Hex.Encode(Keccak.Hash(BitConverter.GetBytes(_blockNumber))),
                 ["from"] = sender,
+                ["feePayer"] = feePayer ?? sender,
                 ["to"] = tx.Calls[0].To,
                 ["status"] = "0x1",
                 ["type"] = "0x76",
@@ -512,6 +526,32 @@ internal sealed class FakeTempoChain : IAsyncDisposable
 
         return hash;
     }
+
+    /// <summary>
+    /// What the fee payer signs (ox <c>getFeePayerSignPayload</c>): keccak256(0x78 ‖ rlp(the fields with the fee token,
+    /// the sender's address in the fee-payer slot, no sender signature)). Rebuilt from the raw envelope, so the fee
+    /// payer's signature is checked against exactly what was broadcast.
+    /// </summary>
+    private static byte[] FeePayerSignatureHash(byte[] raw, string sender)
+    {
+        var fields = RlpReader.Decode(raw.AsSpan(1)).AsList();
+        var payload = new List<byte[]>();
+        for (var i = 0; i < 11; i++)
+        {
+            payload.Add(Reencode(fields[i]));
+        }
+
+        payload.Add(Rlp.Bytes(EvmAddress.ToBytes(sender)));
+        for (var i = 12; i < fields.Count - 1; i++)
+        {
+            payload.Add(Reencode(fields[i]));
+        }
+
+        return Keccak.Hash([TempoTransaction.FeePayerMagic, .. Rlp.List(payload)]);
+    }
+
+    private static byte[] Reencode(RlpItem item) =>
+        item.IsList ? Rlp.List(item.AsList().Select(Reencode)) : Rlp.Bytes(item.AsBytes());
 
     private JsonObject Log(string hash, int index, string token, string[] topics, BigInteger amount) => new()
     {
