@@ -26,6 +26,8 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
         await using var payer = Payer.Start(mppx);
         mppx.Chain.Fund(TempoChains.PathUsd, payer.Address, Funds);
         var recipientBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient);
+        var simulated = mppx.Chain.CountOf("eth_call");
+        var broadcast = mppx.Chain.CountOf("eth_sendRawTransactionSync");
 
         using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "paid"));
 
@@ -38,6 +40,8 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
         Assert.Equal("success", receipt.Status);
         Assert.Equal(recipientBefore + 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient));
         Assert.Equal(Funds - 10_000, mppx.Chain.BalanceOf(TempoChains.PathUsd, payer.Address));
+        Assert.True(mppx.Chain.CountOf("eth_call") > simulated); // mppx simulated our transaction…
+        Assert.True(mppx.Chain.CountOf("eth_sendRawTransactionSync") > broadcast); // …and broadcast it itself (pull mode)
 
         // mppx's receipt reference is the hash the fake chain mined; its logs carry our challenge-bound memo.
         var memo = AttributionMemo.Encode(outcome.Quote!.Challenge.Id, MppxTempoServerFixture.Realm, clientId: null);
@@ -68,6 +72,7 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
     {
         await using var payer = Payer.Start(mppx);
         var sent = mppx.Chain.CountOf("eth_sendRawTransactionSync") + mppx.Chain.CountOf("eth_sendRawTransaction");
+        var requests = mppx.Chain.Requests.Count;
 
         using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "proof"));
 
@@ -76,6 +81,9 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
         var outcome = response.GetPaymentOutcome()!;
         Assert.Equal(outcome.Quote!.Challenge.Id, outcome.Receipt!.Reference);
         Assert.Equal(sent, mppx.Chain.CountOf("eth_sendRawTransactionSync") + mppx.Chain.CountOf("eth_sendRawTransaction"));
+        // viem's verifyTypedData first tries a deployless (ERC-6492) verifier through eth_call; the fake runs no EVM
+        // bytecode and refuses it, and viem then recovers the EOA from our signature locally.
+        Assert.All(mppx.Chain.Requests.Skip(requests), r => Assert.Equal("eth_call", r.Method));
     }
 
     [Fact]
@@ -96,6 +104,23 @@ public sealed class MppxTempoInteropTests(MppxTempoServerFixture mppx) : IClassF
         var mined = mppx.Chain.Receipt(outcome.Receipt!.Reference) ?? throw new InvalidOperationException("no receipt");
         Assert.Equal(payer.Address.ToLowerInvariant(), (string?)mined["from"]);
         Assert.Equal(mppx.FeePayer.ToLowerInvariant(), (string?)mined["feePayer"]);
+    }
+
+    [Fact]
+    public async Task Mppx_tempo_charge_refuses_an_unfunded_payer_after_simulating_on_the_fake_chain()
+    {
+        await using var payer = Payer.Start(mppx);
+        var recipientBefore = mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient);
+        var broadcast = mppx.Chain.CountOf("eth_sendRawTransactionSync");
+        var simulated = mppx.Chain.CountOf("eth_call");
+
+        using var response = await payer.Http.GetAsync(new Uri(mppx.BaseAddress, "paid"));
+
+        Assert.True(mppx.Chain.CountOf("eth_call") > simulated);
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(PaymentStatus.Paid, response.GetPaymentOutcome()!.Status);
+        Assert.Equal(broadcast, mppx.Chain.CountOf("eth_sendRawTransactionSync"));
+        Assert.Equal(recipientBefore, mppx.Chain.BalanceOf(TempoChains.PathUsd, mppx.Recipient));
     }
 
     private sealed class Payer : IAsyncDisposable
