@@ -125,6 +125,15 @@ internal sealed class FakeTempoChain : IAsyncDisposable
         }
     }
 
+    /// <summary>The receipt the fake mined for a transaction hash, or null.</summary>
+    public JsonObject? Receipt(string hash)
+    {
+        lock (_gate)
+        {
+            return _receipts.TryGetValue(hash.ToLowerInvariant(), out var receipt) ? (JsonObject)receipt.DeepClone() : null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -187,6 +196,7 @@ internal sealed class FakeTempoChain : IAsyncDisposable
                 "eth_maxPriorityFeePerGas" => Quantity(MaxPriorityFeePerGas),
                 "eth_getBlockByNumber" => LatestBlock(),
                 "eth_estimateGas" => EstimateGas(parameters),
+                "eth_call" => Call(parameters),
                 "eth_sendRawTransaction" => SendRawTransaction(parameters),
                 "eth_sendRawTransactionSync" => GetReceipt([SendRawTransaction(parameters)]),
                 "eth_getTransactionReceipt" => GetReceipt(parameters),
@@ -267,6 +277,71 @@ internal sealed class FakeTempoChain : IAsyncDisposable
         return Quantity(GasEstimate);
     }
 
+    /// <summary>
+    /// Simulates a Tempo (0x76) call request the way mppx's server does before it broadcasts a pull transaction: every
+    /// call must be a TIP-20 transfer(WithMemo) on a known token and the sender must hold the total. Nothing changes.
+    /// </summary>
+    private string Call(JsonArray parameters)
+    {
+        if (parameters.Count < 1 || parameters[0] is not JsonObject request)
+        {
+            throw new FakeRpcError(-32602, "eth_call takes a call request");
+        }
+
+        if ((string?)request["type"] != "0x76" || request["from"] is null
+            || request["calls"] is not JsonArray { Count: > 0 } calls)
+        {
+            throw new FakeRpcError(-32602, "the fake only simulates Tempo (0x76) requests with from and calls");
+        }
+
+        if (request["chainId"] is JsonValue chainId && (!RpcQuantity.TryParse((string?)chainId, out var id) || id != ChainId))
+        {
+            throw new FakeRpcError(-32000, "invalid chain id");
+        }
+
+        var sender = Normalize((string?)request["from"] ?? "");
+        var transfers = new List<FakeTransfer>();
+        foreach (var c in calls)
+        {
+            if (c?["to"] is not JsonValue to || c["data"] is not JsonValue data)
+            {
+                throw new FakeRpcError(-32602, "a call needs to and data");
+            }
+
+            var valueText = (string?)c["value"];
+            var value = BigInteger.Zero;
+            if (valueText is { Length: > 2 } && !RpcQuantity.TryParse(valueText, out value))
+            {
+                throw new FakeRpcError(-32602, "call value is not a quantity");
+            }
+            byte[] input;
+            try
+            {
+                input = Hex.Decode((string?)data ?? "");
+            }
+            catch (FormatException)
+            {
+                throw new FakeRpcError(-32602, "call data is not hex");
+            }
+
+            transfers.Add(ReadTransfer(new TempoCall(Normalize((string?)to ?? ""), value, input)));
+        }
+
+        lock (_gate)
+        {
+            foreach (var group in transfers.GroupBy(t => t.Token))
+            {
+                var total = group.Aggregate(BigInteger.Zero, (sum, t) => sum + t.Amount);
+                if (_balances.GetValueOrDefault((group.Key, sender)) < total)
+                {
+                    throw new FakeRpcError(3, "execution reverted: insufficient balance for transfer");
+                }
+            }
+        }
+
+        return "0x";
+    }
+
     private JsonNode? GetReceipt(JsonArray parameters)
     {
         var hash = Param(parameters, 0).ToLowerInvariant();
@@ -314,11 +389,6 @@ internal sealed class FakeTempoChain : IAsyncDisposable
             throw new FakeRpcError(-32000, "fee payer signature missing");
         }
 
-        if (tx.FeePayerSignature is not null)
-        {
-            throw new FakeRpcError(-32000, "the fake chain does not sponsor fees");
-        }
-
         if (tx.ChainId != ChainId)
         {
             throw new FakeRpcError(-32000, $"invalid chain id: expected {ChainId}, got {tx.ChainId}");
@@ -332,6 +402,24 @@ internal sealed class FakeTempoChain : IAsyncDisposable
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)
         {
             throw new FakeRpcError(-32000, "invalid signature");
+        }
+
+        string? feePayer = null;
+        if (tx.FeePayerSignature is { } coSignature)
+        {
+            try
+            {
+                feePayer = Normalize(coSignature.RecoverAddress(FeePayerSignatureHash(raw, sender)));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)
+            {
+                throw new FakeRpcError(-32000, "invalid fee payer signature");
+            }
+
+            if (tx.FeeToken is not { } feeToken || !_tokens.Contains(EvmAddress.Normalize(feeToken)))
+            {
+                throw new FakeRpcError(-32000, "a sponsored transaction needs a known fee token");
+            }
         }
 
         if (tx.MaxFeePerGas < BaseFeePerGas)
@@ -425,6 +513,7 @@ internal sealed class FakeTempoChain : IAsyncDisposable
                 ["blockNumber"] = Quantity(_blockNumber),
                 ["blockHash"] = Hex.Encode(Keccak.Hash(BitConverter.GetBytes(_blockNumber))),
                 ["from"] = sender,
+                ["feePayer"] = feePayer ?? sender,
                 ["to"] = tx.Calls[0].To,
                 ["status"] = "0x1",
                 ["type"] = "0x76",
@@ -437,6 +526,32 @@ internal sealed class FakeTempoChain : IAsyncDisposable
 
         return hash;
     }
+
+    /// <summary>
+    /// What the fee payer signs (ox <c>getFeePayerSignPayload</c>): keccak256(0x78 ‖ rlp(the fields with the fee token,
+    /// the sender's address in the fee-payer slot, no sender signature)). Rebuilt from the raw envelope, so the fee
+    /// payer's signature is checked against exactly what was broadcast.
+    /// </summary>
+    private static byte[] FeePayerSignatureHash(byte[] raw, string sender)
+    {
+        var fields = RlpReader.Decode(raw.AsSpan(1)).AsList();
+        var payload = new List<byte[]>();
+        for (var i = 0; i < 11; i++)
+        {
+            payload.Add(Reencode(fields[i]));
+        }
+
+        payload.Add(Rlp.Bytes(EvmAddress.ToBytes(sender)));
+        for (var i = 12; i < fields.Count - 1; i++)
+        {
+            payload.Add(Reencode(fields[i]));
+        }
+
+        return Keccak.Hash([TempoTransaction.FeePayerMagic, .. Rlp.List(payload)]);
+    }
+
+    private static byte[] Reencode(RlpItem item) =>
+        item.IsList ? Rlp.List(item.AsList().Select(Reencode)) : Rlp.Bytes(item.AsBytes());
 
     private JsonObject Log(string hash, int index, string token, string[] topics, BigInteger amount) => new()
     {
