@@ -12,7 +12,7 @@
 //   GET /sponsored -> tempo/charge 0.01 with feePayer: the server co-signs the client's 0x78 hand-off with
 //                  --fee-payer-key (a test key) and broadcasts the 0x76 envelope
 import * as http from 'node:http'
-import * as fs from 'node:fs'
+import { parseArgs, serve } from './harness.mjs'
 import { createClient, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoModerato } from 'viem/tempo/chains'
@@ -91,53 +91,4 @@ const server = http.createServer(
   }),
 )
 
-server.listen(Number(args.port ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`LISTENING ${server.address().port}\n`)
-})
-
-let stopping = false
-function stop(reason) {
-  if (stopping) return
-  stopping = true
-  console.error(`[tempo-server] stopping (${reason})`)
-  server.close(() => process.exit(0))
-  server.closeAllConnections?.()
-  setTimeout(() => process.exit(0), 2000).unref()
-}
-process.on('SIGTERM', () => stop('SIGTERM'))
-process.on('SIGINT', () => stop('SIGINT'))
-if (!args['no-stdin-watch'] && (args['exit-on-stdin-close'] || stdinIsPipe())) {
-  process.stdin.on('end', () => stop('stdin closed'))
-  process.stdin.on('error', () => stop('stdin error'))
-  process.stdin.resume()
-}
-
-function stdinIsPipe() {
-  try {
-    const st = fs.fstatSync(0)
-    return st.isFIFO() || st.isSocket()
-  } catch {
-    return false
-  }
-}
-
-function parseArgs(argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (!a.startsWith('--')) continue
-    const eq = a.indexOf('=')
-    if (eq > 0) {
-      out[a.slice(2, eq)] = a.slice(eq + 1)
-      continue
-    }
-    const key = a.slice(2)
-    const next = argv[i + 1]
-    if (next === undefined || next.startsWith('--')) out[key] = true
-    else {
-      out[key] = next
-      i++
-    }
-  }
-  return out
-}
+serve(server, args, 'tempo-server')

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Tempo.Tests.Helpers;
 
@@ -10,13 +11,11 @@ namespace Mpp.Client.Tempo.Tests.Helpers;
 /// </summary>
 internal static class Oracle
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
-
     private static string Dir => Path.Combine(RepositoryRoot.Path, "interop", "tempo");
 
     public static async Task<JsonNode> CallAsync(JsonObject request)
     {
-        await EnsureInstalledAsync();
+        await NodeTools.EnsureInstalledAsync(Dir, "ox", "viem");
         var start = new ProcessStartInfo("node", "oracle.mjs")
         {
             WorkingDirectory = Dir,
@@ -25,7 +24,7 @@ internal static class Oracle
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        using var process = StartOrExplain(start);
+        using var process = NodeTools.Start(start);
         await process.StandardInput.WriteAsync(request.ToJsonString());
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -40,52 +39,6 @@ internal static class Oracle
         }
 
         return answer["result"]!;
-    }
-
-    private static async Task EnsureInstalledAsync()
-    {
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (Directory.Exists(Path.Combine(Dir, "node_modules", "ox")) && Directory.Exists(Path.Combine(Dir, "node_modules", "viem")))
-            {
-                return;
-            }
-
-            using var npm = StartOrExplain(new ProcessStartInfo("npm", "ci --no-audit --no-fund --loglevel=error")
-            {
-                WorkingDirectory = Dir,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            var stderr = npm.StandardError.ReadToEndAsync(timeout.Token);
-            _ = npm.StandardOutput.ReadToEndAsync(timeout.Token);
-            await npm.WaitForExitAsync(timeout.Token);
-            if (npm.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in {Dir} failed: {await stderr}");
-            }
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
-
-    private static Process StartOrExplain(ProcessStartInfo start)
-    {
-        try
-        {
-            return Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"The Tempo oracle tests need Node.js 20+ and npm on PATH ('{start.FileName}' could not be started: {e.Message}). " +
-                "CI installs them; locally install Node.js, then run `npm ci` in interop/tempo.", e);
-        }
     }
 
     public static string Str(this JsonNode? node) => node?.GetValue<string>() ?? throw new InvalidOperationException("missing value");

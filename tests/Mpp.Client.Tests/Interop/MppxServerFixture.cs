@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Mpp.Client.Tests.Helpers;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Tests.Interop;
 
@@ -9,76 +8,18 @@ namespace Mpp.Client.Tests.Interop;
 /// </summary>
 public sealed class MppxServerFixture : IAsyncLifetime
 {
-    private Process? _process;
+    private NodeServer? _server;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server!.BaseAddress;
 
-    public async Task InitializeAsync()
-    {
-        var dir = Path.Combine(RepositoryRoot.Path, "interop", "mppx");
-        if (!Directory.Exists(Path.Combine(dir, "node_modules", "mppx")))
-        {
-            await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", dir, TimeSpan.FromMinutes(5));
-        }
-
-        var start = new ProcessStartInfo("node", "server.mjs --exit-on-stdin-close")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var line = await _process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException("The mppx server exited before listening.");
-            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{line["LISTENING ".Length..].Trim()}/");
-                return;
-            }
-        }
-    }
+    public async Task InitializeAsync() =>
+        _server = await NodeServer.StartAsync(Path.Combine(RepositoryRoot.Path, "interop", "mppx"), ["mppx"], "server.mjs");
 
     public async Task DisposeAsync()
     {
-        if (_process is null)
+        if (_server is not null)
         {
-            return;
-        }
-
-        try
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
-
-    private static async Task RunAsync(string file, string args, string dir, TimeSpan limit)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException($"{file} did not start");
-        using var cts = new CancellationTokenSource(limit);
-        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
-        _ = p.StandardOutput.ReadToEndAsync(cts.Token);
-        await p.WaitForExitAsync(cts.Token);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {args} failed: {await stderr}");
+            await _server.DisposeAsync();
         }
     }
 }

@@ -1,5 +1,6 @@
-namespace Mpp.Client.Tempo.Tests.Helpers;
+namespace Mpp.Client.TestSupport;
 
+/// <summary>The repository's root folder (the one holding Mpp.Client.sln), found above the test binaries.</summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
