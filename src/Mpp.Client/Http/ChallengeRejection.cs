@@ -33,6 +33,13 @@ public sealed class ChallengeRejection
     /// <summary>The quote, when the terms could be read (so a refusal can still show what it would have cost).</summary>
     public PaymentQuote? Quote { get; init; }
 
+    /// <summary>A rejection of <paramref name="challenge"/>, with its quote when its terms could be counted.</summary>
+    internal static ChallengeRejection Of(Protocol.Challenge challenge, MppErrorCode code, string reason, PaymentQuote? quote = null) =>
+        new(code, reason) { ChallengeId = challenge.Id, Method = challenge.Method, Intent = challenge.Intent, Quote = quote };
+
+    /// <summary>A rejection of the challenge <paramref name="quote"/> prices, carrying the quote.</summary>
+    internal static ChallengeRejection Of(PaymentQuote quote, MppErrorCode code, string reason) => Of(quote.Challenge, code, reason, quote);
+
     /// <inheritdoc />
     public override string ToString() => $"{Method ?? "?"}/{Intent ?? "?"} {ChallengeId}: {Code}: {Reason}";
 }

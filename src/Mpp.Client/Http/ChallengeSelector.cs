@@ -35,7 +35,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
                 continue;
             }
 
-            ChallengeRejection Reject(MppErrorCode code, string reason) => new(code, reason) { ChallengeId = c.Id, Method = c.Method, Intent = c.Intent };
+            ChallengeRejection Reject(MppErrorCode code, string reason) => ChallengeRejection.Of(c, code, reason);
             IPaymentMethod? method = null;
             ChallengeRejection? rejection = null;
             double weight = 1;
@@ -84,8 +84,7 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
     private async ValueTask<(PaymentQuote? Quote, ChallengeRejection? Rejection)> QuoteAsync(
         Challenge c, IPaymentMethod method, Uri resource, IReadOnlyDictionary<string, decimal>? requestCaps, string? clientBudget, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ChallengeRejection Reject(MppErrorCode code, string reason, PaymentQuote? quote = null) =>
-            new(code, reason) { ChallengeId = c.Id, Method = c.Method, Intent = c.Intent, Quote = quote };
+        ChallengeRejection Reject(MppErrorCode code, string reason, PaymentQuote? quote = null) => ChallengeRejection.Of(c, code, reason, quote);
         PaymentTerms? terms;
         try
         {

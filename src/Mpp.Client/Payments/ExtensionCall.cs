@@ -20,7 +20,7 @@ internal static class ExtensionCall
         }
         catch (OperationCanceledException) when (!task.IsCompleted)
         {
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ObserveAbandoned(task);
             throw;
         }
     }
@@ -33,9 +33,12 @@ internal static class ExtensionCall
         }
         catch (OperationCanceledException) when (!task.IsCompleted)
         {
-            // Abandoned: observe its eventual failure, so that it is never reported as an unobserved exception.
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ObserveAbandoned(task);
             throw;
         }
     }
+
+    /// <summary>Abandoned: its eventual failure is observed, so that it is never reported as an unobserved exception.</summary>
+    private static void ObserveAbandoned(Task task) =>
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

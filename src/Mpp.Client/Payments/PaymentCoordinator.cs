@@ -212,10 +212,7 @@ public sealed class PaymentCoordinator
                     var proven = result.NotTaken && !result.EarlierAttemptAmbiguous && !attempt.FundsMoving;
                     Log.PaymentRejected(_logger, quote.DisplayTotal, quote.Unit, origin, result.Problem?.Status ?? 402, result.Problem?.Type, proven);
                     await _ledger.CompleteAsync(reservationId, proven ? LedgerOutcome.Released : LedgerOutcome.Unknown, null, null, CancellationToken.None).ConfigureAwait(false);
-                    rejections.Add(new ChallengeRejection(MppErrorCode.PaymentRejected, $"The server rejected the credential ({result.Problem?.Type ?? "no problem details"}).")
-                    {
-                        ChallengeId = quote.Challenge.Id, Method = quote.Method, Intent = quote.Intent, Quote = quote,
-                    });
+                    rejections.Add(ChallengeRejection.Of(quote, MppErrorCode.PaymentRejected, $"The server rejected the credential ({result.Problem?.Type ?? "no problem details"})."));
                     if (proven && result.Problem is { } p && AllowsNewRound(p.Kind) && result.FreshChallenges.Count > 0)
                     {
                         challenges = result.FreshChallenges; // a fresh challenge, paid within the round limit (checked above)
@@ -273,7 +270,7 @@ public sealed class PaymentCoordinator
                 // Core spec § "Request Body Digest Binding": the body resent must match the challenge's digest.
                 if (body is not { } b || !ContentDigest.Matches(digest, b.Span))
                 {
-                    rejections.Add(Rejection(quote, MppErrorCode.DigestMismatch, "The request body does not match the challenge digest."));
+                    rejections.Add(ChallengeRejection.Of(quote, MppErrorCode.DigestMismatch, "The request body does not match the challenge digest."));
                     continue;
                 }
             }
@@ -286,7 +283,7 @@ public sealed class PaymentCoordinator
                     Log.ExtensionFailed(_logger, "approver", quote.Challenge.Id, auth.Reason!);
                 }
 
-                rejections.Add(Rejection(quote, auth.Code!.Value, auth.Reason!));
+                rejections.Add(ChallengeRejection.Of(quote, auth.Code!.Value, auth.Reason!));
                 continue;
             }
 
@@ -296,9 +293,6 @@ public sealed class PaymentCoordinator
         return null;
     }
 
-    private static ChallengeRejection Rejection(PaymentQuote quote, MppErrorCode code, string reason) =>
-        new(code, reason) { ChallengeId = quote.Challenge.Id, Method = quote.Method, Intent = quote.Intent, Quote = quote };
-
     private async ValueTask<Created> CreateCredentialAsync(IPaymentMethod method, PaymentAttempt attempt, MppOptions options, CancellationToken cancellationToken)
     {
         var quote = attempt.Quote;
@@ -307,21 +301,14 @@ public sealed class PaymentCoordinator
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         Exception? error = null;
         PaymentPayload? payload = null;
-        Task<PaymentPayload>? task = null;
         try
         {
-            task = method.CreatePayloadAsync(attempt, linked.Token).AsTask();
-
-            // WaitAsync returns when the token fires even if the wallet ignores it.
-            payload = await task.WaitAsync(linked.Token).ConfigureAwait(false);
+            // Returns when the token fires even if the wallet ignores it.
+            payload = await ExtensionCall.WaitAsync(method.CreatePayloadAsync(attempt, linked.Token), linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             error = ex;
-            if (task is { IsCompleted: false })
-            {
-                _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
         }
 
         if (error is null)

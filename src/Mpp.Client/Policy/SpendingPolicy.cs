@@ -64,8 +64,7 @@ public sealed class SpendingPolicy
         ArgumentNullException.ThrowIfNull(requestUri);
         var s = Snapshot;
         rejection = null;
-        ChallengeRejection Refuse(MppErrorCode code, string reason, PaymentQuote? quote = null) =>
-            new(code, reason) { ChallengeId = challenge.Id, Method = challenge.Method, Intent = challenge.Intent, Quote = quote };
+        ChallengeRejection Refuse(MppErrorCode code, string reason, PaymentQuote? quote = null) => ChallengeRejection.Of(challenge, code, reason, quote);
 
         if (!s.Assets.TryGet(terms.Currency, out var asset))
         {
@@ -266,13 +265,7 @@ public sealed class SpendingPolicy
     }
 
     private static ChallengeRejection CapRefusal(PaymentQuote quote, SpendingLimit limit, decimal spent) =>
-        new(MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{quote.DisplayTotal} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({spent} already counted)."))
-        {
-            ChallengeId = quote.Challenge.Id,
-            Method = quote.Method,
-            Intent = quote.Intent,
-            Quote = quote,
-        };
+        ChallengeRejection.Of(quote, MppErrorCode.BudgetExceeded, string.Create(CultureInfo.InvariantCulture, $"{quote.DisplayTotal} {quote.Unit} would exceed the {limit.Name} cap of {limit.Cap} {limit.Unit} ({spent} already counted)."));
 
     /// <summary>Every configured rolling and lifetime cap that applies to <paramref name="host"/> (all when null), with what is spent.</summary>
     public async ValueTask<IReadOnlyList<BudgetStatus>> GetBudgetAsync(string? host = null, CancellationToken cancellationToken = default)
