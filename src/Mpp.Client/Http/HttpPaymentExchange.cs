@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Diagnostics;
 using Mpp.Client.Payments;
@@ -23,7 +24,7 @@ internal sealed class HttpPaymentExchange(
 {
     private const int MaxProblemBytes = 64 * 1024;
     private static readonly ResiliencePropertyKey<string> OriginKey = new("mpp.origin");
-    private static readonly ResiliencePropertyKey<StrongBox> AmbiguousKey = new("mpp.ambiguous");
+    private static readonly ResiliencePropertyKey<StrongBox<bool>> AmbiguousKey = new("mpp.ambiguous");
     private string? _idempotencyKey;
 
     /// <summary>The latest response (the 402 until a credential is sent); null when the last send failed without one.</summary>
@@ -37,7 +38,7 @@ internal sealed class HttpPaymentExchange(
 
     public static ResiliencePropertyKey<string> Origin => OriginKey;
 
-    public static ResiliencePropertyKey<StrongBox> Ambiguous => AmbiguousKey;
+    public static ResiliencePropertyKey<StrongBox<bool>> Ambiguous => AmbiguousKey;
 
     public async ValueTask<ReadOnlyMemory<byte>?> PrepareAsync(CancellationToken cancellationToken) =>
         await RequestBody.PrepareAsync(request, cancellationToken).ConfigureAwait(false);
@@ -58,7 +59,7 @@ internal sealed class HttpPaymentExchange(
 
         Response?.Dispose();
         Response = null;
-        var ambiguous = new StrongBox();
+        var ambiguous = new StrongBox<bool>(); // set by the retry pipeline when an earlier send of this credential failed
         HttpResponseMessage answer;
         try
         {
@@ -110,7 +111,7 @@ internal sealed class HttpPaymentExchange(
             : PaymentExchangeResult.Unknown($"status {status}");
     }
 
-    private async Task<HttpResponseMessage> SendPaidAsync(string origin, StrongBox ambiguous, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendPaidAsync(string origin, StrongBox<bool> ambiguous, CancellationToken cancellationToken)
     {
         if (pipeline is null)
         {
@@ -212,11 +213,5 @@ internal sealed class HttpPaymentExchange(
         {
             return null;
         }
-    }
-
-    /// <summary>A mutable flag shared with the retry pipeline's callbacks.</summary>
-    internal sealed class StrongBox
-    {
-        public bool Value { get; set; }
     }
 }
