@@ -4,15 +4,13 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Rpc;
 using Mpp.Client.Tempo.Transactions;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Tempo.Tests.Support;
 
@@ -88,15 +86,10 @@ internal sealed class FakeTempoChain : IAsyncDisposable
 
     public static async Task<FakeTempoChain> StartAsync(TimeProvider time, ulong chainId = TempoChains.TestnetChainId)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var chain = new FakeTempoChain(app, time, chainId);
         app.Run(chain.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        chain.Endpoint = new Uri(address + "/");
+        chain.Endpoint = await LoopbackApp.StartAsync(app);
         return chain;
     }
 

@@ -2,13 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Protocol;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Tests.Helpers;
 
@@ -150,18 +147,12 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
     public static async Task<FaultInjectingProxy> StartAsync(Uri upstream, FaultInjectingProxyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(FaultInjectingProxy).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var proxy = new FaultInjectingProxy(app, upstream, options ?? new FaultInjectingProxyOptions());
         app.Run(proxy.HandleAsync);
         try
         {
-            await app.StartAsync();
+            proxy.BaseAddress = await LoopbackApp.StartAsync(app);
         }
         catch
         {
@@ -169,8 +160,6 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        proxy.BaseAddress = new Uri(address.TrimEnd('/') + "/");
         return proxy;
     }
 
