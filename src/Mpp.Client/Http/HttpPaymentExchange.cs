@@ -157,6 +157,11 @@ internal sealed class HttpPaymentExchange(
     /// <summary>Reads the challenges of every scheme from a 402: the core's first, then the others in registration order.</summary>
     internal static async ValueTask<IReadOnlyList<ChallengeParseResult>> ReadChallengesAsync(HttpResponseMessage answer, IReadOnlyList<IHttpPaymentScheme> schemes, CancellationToken cancellationToken)
     {
+        if (schemes.Count == 1 && schemes[0] is PaymentAuthScheme)
+        {
+            return ChallengeParser.Parse(answer); // the usual case: the core scheme alone, no second list
+        }
+
         var all = new List<ChallengeParseResult>();
         foreach (var s in schemes)
         {
