@@ -9,6 +9,7 @@
 //   GET /paid   -> tempo/charge 0.01 (10000 base units) to --recipient
 //   GET /split  -> tempo/charge 0.01 total, of which 0.002 goes to --split-recipient
 //   GET /proof  -> tempo/charge 0 (zero-amount: a signed proof, no transaction)
+//   GET /push   -> tempo/charge 0.01 with supportedModes ["push"]: the client broadcasts and sends the hash
 //   GET /sponsored -> tempo/charge 0.01 with feePayer: the server co-signs the client's 0x78 hand-off with
 //                  --fee-payer-key (a test key) and broadcasts the 0x76 envelope
 import * as http from 'node:http'
@@ -61,6 +62,7 @@ const routes = {
     splits: [{ recipient: SPLIT_RECIPIENT, amount: '0.002' }],
   }),
   '/proof': mppx.charge({ amount: '0', chainId: CHAIN_ID }),
+  '/push': mppx.charge({ amount: '0.01', chainId: CHAIN_ID, supportedModes: ['push'] }),
   ...(FEE_PAYER_KEY
     ? {
         '/sponsored': mppx.charge({

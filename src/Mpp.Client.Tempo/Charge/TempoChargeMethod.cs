@@ -14,11 +14,11 @@ using Mpp.Client.Tempo.Transactions;
 namespace Mpp.Client.Tempo.Charge;
 
 /// <summary>
-/// The tempo/charge wallet, pull mode only (draft-tempo-charge-01 § "Transaction Payload"): it signs a 0x76
-/// transaction with one <c>transferWithMemo</c> per payee and an expiring nonce, and hands it to the server in the
-/// credential (<c>{"signature": "0x76…", "type": "transaction"}</c>); the server broadcasts it. A zero amount is paid
-/// with the EIP-712 proof (<c>{"signature", "type": "proof"}</c>). Shape from mppx 0.11.0
-/// <c>src/tempo/client/Charge.ts</c>.
+/// The tempo/charge wallet (draft-tempo-charge-01). Pull mode (§ "Transaction Payload"): it signs a 0x76 transaction
+/// with one <c>transferWithMemo</c> per payee and an expiring nonce and hands it to the server
+/// (<c>{"signature": "0x76…", "type": "transaction"}</c>). Push mode (§ "Hash Payload"): it broadcasts the same
+/// transaction itself, waits for the receipt and sends <c>{"hash", "type": "hash"}</c>. A zero amount is paid with the
+/// EIP-712 proof (<c>{"signature", "type": "proof"}</c>). Shape from mppx 0.11.0 <c>src/tempo/client/Charge.ts</c>.
 /// </summary>
 /// <remarks>
 /// When the client pays fees, the declared fee bound is ceil(gas limit × maxFeePerGas / 10^12) base units of the fee
@@ -30,28 +30,61 @@ internal sealed class TempoChargeMethod : IPaymentMethod
 {
     private static readonly BigInteger AttodollarsPerBaseUnit = BigInteger.Pow(10, 12);
 
-    private readonly TempoPrivateKey _key;
-    private readonly TempoRpcClient _rpc;
+    private readonly ITempoSigner _signer;
+    private readonly Func<ulong, TempoRpcClient?> _rpc;
     private readonly TimeProvider _time;
     private readonly TempoChargeOptions _options;
+    private readonly TempoGasCache _gas;
+    private readonly QuotedFees _quoted;
 
-    public TempoChargeMethod(TempoPrivateKey key, TempoRpcClient rpc, TimeProvider time, TempoChargeOptions? options = null)
+    /// <summary>A wallet paying on the chains of <paramref name="rpc"/> (the allow-list), signing with <paramref name="signer"/>.</summary>
+    public TempoChargeMethod(ITempoSigner signer, IReadOnlyDictionary<ulong, TempoRpcClient> rpc, TimeProvider time, TempoChargeOptions options)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(rpc);
         ArgumentNullException.ThrowIfNull(time);
-        _key = key;
-        _rpc = rpc;
+        ArgumentNullException.ThrowIfNull(options);
+        var chains = new Dictionary<ulong, TempoRpcClient>(rpc);
+        _signer = signer;
+        _rpc = chain => chains.GetValueOrDefault(chain);
         _time = time;
-        _options = options ?? new TempoChargeOptions();
+        _options = new TempoChargeOptions
+        {
+            Chains = chains.Keys.ToHashSet(),
+            Tokens = options.Tokens,
+            MaxSplits = options.MaxSplits,
+            ClientId = options.ClientId,
+            GasMargin = options.GasMargin,
+            PreferredMode = options.PreferredMode,
+            AllowPush = options.AllowPush,
+            GasEstimateLifetime = options.GasEstimateLifetime,
+            ReceiptTimeout = options.ReceiptTimeout,
+        };
+        _gas = new TempoGasCache(_options.GasEstimateLifetime, time);
+        _quoted = new QuotedFees(time);
+        try
+        {
+            Address = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(EvmAddress.Normalize(signer.Address));
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException("The Tempo signer's address is not a 20-byte hex address.", nameof(signer));
+        }
+    }
+
+    /// <summary>A wallet with one node for every chain of <paramref name="options"/> (tests, single-node setups).</summary>
+    public TempoChargeMethod(TempoPrivateKey key, TempoRpcClient rpc, TimeProvider time, TempoChargeOptions? options = null)
+        : this(new TempoKeySigner(key), (options ?? new TempoChargeOptions()).Chains.ToDictionary(c => c, _ => rpc), time, options ?? new TempoChargeOptions())
+    {
+        ArgumentNullException.ThrowIfNull(rpc);
     }
 
     public string Method => "tempo";
 
     public IReadOnlyCollection<string> Intents { get; } = ["charge"];
 
-    /// <summary>The payer address (EIP-55).</summary>
-    public string Address => _key.Address;
+    /// <summary>The payer address (EIP-55, as viem's <c>account.address</c>; the <c>source</c> DID carries it).</summary>
+    public string Address { get; }
 
     /// <summary>Terms without I/O: no fee bound. The flow calls <see cref="ReadTermsAsync"/>.</summary>
     public PaymentTerms ReadTerms(Challenge challenge)
@@ -68,22 +101,11 @@ internal sealed class TempoChargeMethod : IPaymentMethod
             return Terms(request, fee: null);
         }
 
-        ulong nodeChainId;
-        try
-        {
-            nodeChainId = await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (TempoRpcException e)
-        {
-            throw new MppException(MppErrorCode.InvalidChallenge, "The Tempo node could not be asked for its chain id.", e);
-        }
-
-        if (nodeChainId != request.ChainId)
-        {
-            throw new MppException(MppErrorCode.InvalidChallenge, "The challenge's chain id is not the chain of the configured Tempo node.");
-        }
-
-        var (gas, fees) = await GasAndFeesAsync(request, Unsigned(request, challenge, validBefore: null, fees: null, gas: 0), cancellationToken, refuse: m => new MppException(MppErrorCode.InvalidChallenge, m)).ConfigureAwait(false);
+        static Exception Invalid(string m) => new MppException(MppErrorCode.InvalidChallenge, m);
+        var rpc = await NodeAsync(request, Invalid, cancellationToken).ConfigureAwait(false);
+        var draft = Unsigned(request, challenge, validBefore: null, fees: null, gas: 0);
+        var (gas, fees) = await GasAndFeesAsync(rpc, request, draft, Invalid, cancellationToken).ConfigureAwait(false);
+        _quoted.Remember(challenge.Id, fees);
         return Terms(request, new PaymentFee(MaxFee(gas, fees.MaxFeePerGas), request.Currency));
     }
 
@@ -92,9 +114,11 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         ArgumentNullException.ThrowIfNull(attempt);
         var challenge = attempt.Quote.Challenge;
         TempoChargeRequest request;
+        TempoSubmissionMode mode;
         try
         {
             request = TempoChargeRequestReader.Read(challenge, _options);
+            mode = SelectMode(request);
         }
         catch (MppException e)
         {
@@ -104,25 +128,12 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         var source = SourceElement(request.ChainId);
         if (request.Amount.IsZero)
         {
-            var proof = TempoProof.Sign(_key, request.ChainId, challenge.Id, challenge.Realm);
-            return new PaymentPayload(PayloadElement(proof, "proof"), source);
+            var digest = TempoProof.Hash(TempoProofVersion.V3, request.ChainId, challenge.Id, challenge.Realm, Address);
+            var proof = await SignAsync(digest, cancellationToken).ConfigureAwait(false);
+            return new PaymentPayload(PayloadElement("signature"u8, Hex.Encode(proof.ToRsv()), "proof"), source);
         }
 
-        ulong nodeChainId;
-        try
-        {
-            nodeChainId = await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (TempoRpcException e)
-        {
-            throw Refused("The Tempo node could not be asked for its chain id.", e);
-        }
-
-        if (nodeChainId != request.ChainId)
-        {
-            throw Refused("The challenge's chain id is not the chain of the configured Tempo node.");
-        }
-
+        var rpc = await NodeAsync(request, m => Refused(m), cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var expires = attempt.Quote.ExpiresAt;
         if (expires is { } at && at <= now)
@@ -136,7 +147,8 @@ internal sealed class TempoChargeMethod : IPaymentMethod
             throw Refused("The challenge expires within the current second.");
         }
 
-        var (gas, fees) = await GasAndFeesAsync(request, Unsigned(request, challenge, validBefore, fees: null, gas: 0), cancellationToken, refuse: m => Refused(m)).ConfigureAwait(false);
+        var draft = Unsigned(request, challenge, validBefore, fees: null, gas: 0);
+        var (gas, fees) = await GasAndFeesAsync(rpc, request, draft, m => Refused(m), cancellationToken, _quoted.Take(challenge.Id)).ConfigureAwait(false);
         if (!request.FeePayer)
         {
             var declared = attempt.Quote.Terms.Fee;
@@ -148,16 +160,52 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         }
 
         var transaction = Unsigned(request, challenge, validBefore, fees, gas);
-        var signed = transaction.Sign(_key);
+        transaction.Validate();
+        var signature = await SignAsync(transaction.SignatureHash(), cancellationToken).ConfigureAwait(false);
+        var envelope = transaction.Encode(signature);
+        var hash = Hex.Encode(Keccak.Hash(envelope));
+        if (mode == TempoSubmissionMode.Push)
+        {
+            var receipt = await TempoPush.BroadcastAsync(rpc, attempt, envelope, hash, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+            if (receipt.GasUsed is { } used && receipt.EffectiveGasPrice is { } price)
+            {
+                attempt.ReportActualFee(BigInteger.Min(MaxFee(used, price), attempt.Quote.Terms.Fee?.MaxAmount ?? BigInteger.Zero));
+            }
+
+            return new PaymentPayload(PayloadElement("hash"u8, hash, "hash"), source) { WalletReference = hash };
+        }
+
         var wire = request.FeePayer
-            ? Hex.Encode(transaction.EncodeFeePayerHandoff(signed.Signature, signed.Sender))
-            : signed.ToHex();
-        return new PaymentPayload(PayloadElement(wire, "transaction"), source)
+            ? Hex.Encode(transaction.EncodeFeePayerHandoff(signature, Address))
+            : Hex.Encode(envelope);
+        return new PaymentPayload(PayloadElement("signature"u8, wire, "transaction"), source)
         {
             // With a fee payer the final hash depends on the server's co-signature; the sender-signed hash is still a
             // stable reference for this attempt.
-            WalletReference = Hex.Encode(signed.Hash),
+            WalletReference = hash,
         };
+    }
+
+    /// <summary>
+    /// draft-tempo-charge-01 § "Submission Modes" and § "Hash Settlement": choose an advertised mode; never push when the
+    /// server pays fees; push only when allowed by <see cref="TempoOptions.AllowPush"/>.
+    /// </summary>
+    private TempoSubmissionMode SelectMode(TempoChargeRequest request)
+    {
+        var push = request.PushAllowed && !request.FeePayer && _options.AllowPush;
+        if (request.Amount.IsZero || (request.PullAllowed && (_options.PreferredMode == TempoSubmissionMode.Pull || !push)))
+        {
+            return TempoSubmissionMode.Pull;
+        }
+
+        if (push)
+        {
+            return TempoSubmissionMode.Push;
+        }
+
+        throw new MppException(MppErrorCode.InvalidChallenge, request.FeePayer
+            ? "The request accepts push mode only, which cannot be used when the server pays the fees."
+            : "The request accepts push mode only, and this wallet does not broadcast payments (AllowPush is false).");
     }
 
     private TempoChargeRequest ReadRequest(Challenge challenge)
@@ -168,7 +216,9 @@ internal sealed class TempoChargeMethod : IPaymentMethod
             throw new MppException(MppErrorCode.InvalidChallenge, "Not a tempo/charge challenge.");
         }
 
-        return TempoChargeRequestReader.Read(challenge, _options);
+        var request = TempoChargeRequestReader.Read(challenge, _options);
+        SelectMode(request);
+        return request;
     }
 
     private static PaymentTerms Terms(TempoChargeRequest request, PaymentFee? fee) =>
@@ -178,6 +228,41 @@ internal sealed class TempoChargeMethod : IPaymentMethod
             Fee = fee,
             Kind = PaymentKind.Charge,
         };
+
+    /// <summary>The node for the request's chain, after checking it is that chain (the allow-list is the node map).</summary>
+    private async ValueTask<TempoRpcClient> NodeAsync(TempoChargeRequest request, Func<string, Exception> refuse, CancellationToken cancellationToken)
+    {
+        if (_rpc(request.ChainId) is not { } rpc)
+        {
+            throw refuse("methodDetails.chainId names a chain this wallet has no node for.");
+        }
+
+        ulong nodeChainId;
+        try
+        {
+            nodeChainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TempoRpcException e)
+        {
+            throw refuse($"The Tempo node could not be asked for its chain id ({e.GetType().Name}).");
+        }
+
+        return nodeChainId == request.ChainId
+            ? rpc
+            : throw refuse("The challenge's chain id is not the chain of the configured Tempo node.");
+    }
+
+    private async ValueTask<TempoSignature> SignAsync(byte[] digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TempoSigning.SignAsync(_signer, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TempoSignerException e)
+        {
+            throw Refused(e.Message, e);
+        }
+    }
 
     private TempoTransaction Unsigned(TempoChargeRequest request, Challenge challenge, ulong? validBefore, TempoFeeData? fees, ulong gas)
     {
@@ -197,22 +282,32 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         };
     }
 
-    private async Task<(ulong Gas, TempoFeeData Fees)> GasAndFeesAsync(TempoChargeRequest request, TempoTransaction draft, CancellationToken cancellationToken, Func<string, Exception> refuse)
+    /// <summary>
+    /// The gas limit (a reused estimate of the same shape, or the node's) plus the margin, and the fee data: the data
+    /// the terms were quoted with moments ago when <paramref name="quoted"/> is given (its fee bound is what was
+    /// reserved), so that signing costs no second fee round trip.
+    /// </summary>
+    private async Task<(ulong Gas, TempoFeeData Fees)> GasAndFeesAsync(TempoRpcClient rpc, TempoChargeRequest request, TempoTransaction draft, Func<string, Exception> refuse, CancellationToken cancellationToken, TempoFeeData? quoted = null)
     {
         try
         {
-            // mppx estimates before switching to fee-payer mode, with the fee token set (Charge.ts).
-            var estimateShape = new TempoTransaction
+            if (!_gas.TryGet(request, draft.Calls, out var estimate))
             {
-                ChainId = draft.ChainId,
-                Calls = draft.Calls,
-                NonceKey = draft.NonceKey,
-                Nonce = draft.Nonce,
-                ValidBefore = draft.ValidBefore,
-                FeeToken = request.Currency,
-            };
-            var estimate = await _rpc.EstimateGasAsync(estimateShape, _key.Address, cancellationToken).ConfigureAwait(false);
-            var fees = await _rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
+                // mppx estimates before switching to fee-payer mode, with the fee token set (Charge.ts).
+                var estimateShape = new TempoTransaction
+                {
+                    ChainId = draft.ChainId,
+                    Calls = draft.Calls,
+                    NonceKey = draft.NonceKey,
+                    Nonce = draft.Nonce,
+                    ValidBefore = draft.ValidBefore,
+                    FeeToken = request.Currency,
+                };
+                estimate = await rpc.EstimateGasAsync(estimateShape, Address, cancellationToken).ConfigureAwait(false);
+                _gas.Set(request, draft.Calls, estimate);
+            }
+
+            var fees = quoted ?? await rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
             return (checked(estimate + _options.GasMargin), fees);
         }
         catch (TempoRpcException e)
@@ -234,15 +329,15 @@ internal sealed class TempoChargeMethod : IPaymentMethod
     }
 
     private JsonElement SourceElement(ulong chainId) =>
-        JsonSerializer.SerializeToElement(AttributionMemo.Source(chainId, _key.Address), TempoChargeJsonContext.Default.String);
+        JsonSerializer.SerializeToElement(AttributionMemo.Source(chainId, Address), TempoChargeJsonContext.Default.String);
 
-    private static JsonElement PayloadElement(string signature, string type)
+    private static JsonElement PayloadElement(ReadOnlySpan<byte> field, string value, string type)
     {
-        var buffer = new ArrayBufferWriter<byte>(signature.Length + 48);
+        var buffer = new ArrayBufferWriter<byte>(value.Length + 48);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("signature"u8, signature);
+            writer.WriteString(field, value);
             writer.WriteString("type"u8, type);
             writer.WriteEndObject();
         }
@@ -251,8 +346,8 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         return document.RootElement.Clone();
     }
 
-    private static PaymentMethodException Refused(string reason, Exception? inner = null) =>
-        new(MppErrorCode.CredentialCreationFailed, reason, innerException: inner);
+    internal static PaymentMethodException Refused(string reason, Exception? inner = null, bool fundsMayHaveMoved = false) =>
+        new(MppErrorCode.CredentialCreationFailed, reason, fundsMayHaveMoved: fundsMayHaveMoved, innerException: inner);
 
-    public override string ToString() => $"TempoChargeMethod {{ Address = {_key.Address} }}";
+    public override string ToString() => $"TempoChargeMethod {{ Address = {Address} }}";
 }

@@ -13,4 +13,11 @@ internal sealed record TempoChargeRequest(
     string Recipient,
     ulong ChainId,
     bool FeePayer,
-    IReadOnlyList<TempoTransfer> Transfers);
+    IReadOnlyList<TempoTransfer> Transfers)
+{
+    /// <summary>methodDetails.supportedModes allows pull (true when absent).</summary>
+    public bool PullAllowed { get; init; } = true;
+
+    /// <summary>methodDetails.supportedModes allows push (true when absent).</summary>
+    public bool PushAllowed { get; init; } = true;
+}

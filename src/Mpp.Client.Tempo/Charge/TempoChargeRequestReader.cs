@@ -13,6 +13,8 @@ namespace Mpp.Client.Tempo.Charge;
 /// </summary>
 internal static class TempoChargeRequestReader
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
     public static TempoChargeRequest Read(Challenge challenge, TempoChargeOptions options)
     {
         ArgumentNullException.ThrowIfNull(challenge);
@@ -25,19 +27,26 @@ internal static class TempoChargeRequestReader
 
         var amount = ReadAmount(RequiredString(request, "amount"), "amount", allowZero: true);
         var currency = Address(RequiredString(request, "currency"), "currency");
-        if (!options.Tokens.Contains(currency))
+        if (options.Tokens is { } tokens && !tokens.Contains(currency))
         {
             throw Invalid("The tempo request's currency is not a token this wallet pays in.");
         }
 
         var recipient = Address(RequiredString(request, "recipient"), "recipient");
-        if (!request.TryGetProperty("methodDetails", out var details) || details.ValueKind != JsonValueKind.Object)
+        // Every methodDetails field is OPTIONAL (draft-tempo-charge-01 § "Method Details"), so may be the object itself.
+        if (!request.TryGetProperty("methodDetails", out var details) || details.ValueKind == JsonValueKind.Null)
         {
-            throw Invalid("The tempo request has no methodDetails object.");
+            details = EmptyObject;
+        }
+        else if (details.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("The tempo request's methodDetails must be an object.");
         }
 
-        if (!details.TryGetProperty("chainId", out var chainElement) || chainElement.ValueKind != JsonValueKind.Number
-            || !chainElement.TryGetUInt64(out var chainId) || chainId == 0)
+        // draft-tempo-charge-01 § "Method Details": chainId is OPTIONAL, default 42431.
+        var chainId = TempoChains.TestnetChainId;
+        if (details.TryGetProperty("chainId", out var chainElement) && chainElement.ValueKind != JsonValueKind.Null
+            && (chainElement.ValueKind != JsonValueKind.Number || !chainElement.TryGetUInt64(out chainId) || chainId == 0))
         {
             throw Invalid("methodDetails.chainId must be a positive integer.");
         }
@@ -60,22 +69,26 @@ internal static class TempoChargeRequestReader
 
         byte[]? memo = details.TryGetProperty("memo", out var memoElement) ? Memo(memoElement, "methodDetails.memo") : null;
 
-        if (details.TryGetProperty("supportedModes", out var modes) && modes.ValueKind != JsonValueKind.Null && !amount.IsZero)
+        // § "Submission Modes": absent means both (version 00 compatibility); present, it names at least one of them and
+        // the client MUST choose an advertised one. Unknown values are ignored; the modes do not apply to a zero amount.
+        bool pull = true, push = true;
+        if (details.TryGetProperty("supportedModes", out var modes) && modes.ValueKind != JsonValueKind.Null)
         {
-            if (modes.ValueKind != JsonValueKind.Array || modes.GetArrayLength() == 0)
+            if (modes.ValueKind != JsonValueKind.Array)
             {
-                throw Invalid("methodDetails.supportedModes must be a non-empty array.");
+                throw Invalid("methodDetails.supportedModes must be an array.");
             }
 
-            var pull = false;
+            pull = push = false;
             foreach (var mode in modes.EnumerateArray())
             {
                 pull |= mode.ValueKind == JsonValueKind.String && mode.ValueEquals("pull"u8);
+                push |= mode.ValueKind == JsonValueKind.String && mode.ValueEquals("push"u8);
             }
 
-            if (!pull)
+            if (!pull && !push && !amount.IsZero)
             {
-                throw Invalid("The request does not accept pull mode, the only mode this wallet pays with.");
+                throw Invalid("methodDetails.supportedModes names neither pull nor push.");
             }
         }
 
@@ -114,7 +127,7 @@ internal static class TempoChargeRequestReader
 
         var transfers = new List<TempoTransfer>(splits.Count + 1) { new(recipient, amount - splitTotal, memo) };
         transfers.AddRange(splits);
-        return new TempoChargeRequest(amount, currency, recipient, chainId, feePayer, transfers);
+        return new TempoChargeRequest(amount, currency, recipient, chainId, feePayer, transfers) { PullAllowed = pull, PushAllowed = push };
     }
 
     private static string RequiredString(JsonElement obj, string name, string? label = null)

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Transactions;
+using Polly;
+using Polly.Retry;
 
 namespace Mpp.Client.Tempo.Rpc;
 
@@ -26,8 +28,9 @@ internal sealed class TempoRpcClient
 {
     private const int MaxEchoedMessageLength = 200;
 
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly Uri _endpoint;
+    private readonly ResiliencePipeline _retry;
     private readonly TimeProvider _time;
     private readonly TempoRpcClientOptions _options;
     private readonly SemaphoreSlim _chainIdGate = new(1, 1);
@@ -37,6 +40,13 @@ internal sealed class TempoRpcClient
     private long _nextId;
 
     public TempoRpcClient(HttpClient http, Uri endpoint, TimeProvider time, TempoRpcClientOptions? options = null)
+        : this(Of(http), endpoint, time, options)
+    {
+    }
+
+    /// <summary>A client taking an <see cref="HttpClient"/> from <paramref name="http"/> per exchange (an
+    /// <c>IHttpClientFactory</c>'s named client, so handler lifetimes rotate).</summary>
+    public TempoRpcClient(Func<HttpClient> http, Uri endpoint, TimeProvider time, TempoRpcClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -50,10 +60,32 @@ internal sealed class TempoRpcClient
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new TempoRpcClientOptions();
-        if (_options.MaxResponseBytes <= 0 || _options.FeeDataLifetime < TimeSpan.Zero || _options.RequestTimeout <= TimeSpan.Zero)
+        if (_options.MaxResponseBytes <= 0 || _options.FeeDataLifetime < TimeSpan.Zero || _options.RequestTimeout <= TimeSpan.Zero
+            || _options.Retries is < 0 or > 5)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxResponseBytes and RequestTimeout must be positive and FeeDataLifetime not negative.");
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxResponseBytes and RequestTimeout must be positive, FeeDataLifetime not negative, Retries 0 to 5.");
         }
+
+        _retry = _options.Retries == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    // Transport failures, timeouts, 429 and 5xx. A JSON-RPC error or a malformed answer is the node's
+                    // word and is not asked again.
+                    ShouldHandle = new PredicateBuilder().Handle<TempoRpcHttpException>(static e => e.IsTransient),
+                    MaxRetryAttempts = _options.Retries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = _options.RetryDelay,
+                })
+                .Build();
+    }
+
+    private static Func<HttpClient> Of(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return () => http;
     }
 
     /// <summary><c>eth_chainId</c>, asked once per client (endpoint) and then remembered.</summary>
@@ -314,6 +346,8 @@ internal sealed class TempoRpcClient
             Succeeded = status == BigInteger.One,
             From = from,
             Logs = logs,
+            GasUsed = result.TryGetProperty("gasUsed", out var gasUsed) ? ToUInt64(Quantity(gasUsed, method), method) : null,
+            EffectiveGasPrice = result.TryGetProperty("effectiveGasPrice", out var price) ? Quantity(price, method) : null,
         };
     }
 
@@ -324,7 +358,11 @@ internal sealed class TempoRpcClient
     }
 
     /// <summary>Sends one request (a single call) or a JSON-RPC batch (several) and returns the results in call order.</summary>
-    private async Task<JsonElement[]> BatchAsync(IReadOnlyList<(string Method, Action<Utf8JsonWriter> WriteParams)> calls, CancellationToken cancellationToken)
+    private Task<JsonElement[]> BatchAsync(IReadOnlyList<(string Method, Action<Utf8JsonWriter> WriteParams)> calls, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(static (state, ct) => new ValueTask<JsonElement[]>(state.Self.ExchangeAsync(state.Calls, ct)), (Self: this, Calls: calls), cancellationToken).AsTask();
+
+    /// <summary>One exchange with the node (the retry pipeline may run it again, with new ids).</summary>
+    private async Task<JsonElement[]> ExchangeAsync(IReadOnlyList<(string Method, Action<Utf8JsonWriter> WriteParams)> calls, CancellationToken cancellationToken)
     {
         var batch = calls.Count > 1;
         var label = string.Join(",", calls.Select(c => c.Method));
@@ -369,7 +407,7 @@ internal sealed class TempoRpcClient
         byte[] payload;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new TempoRpcHttpException($"Tempo RPC {label}: the node answered HTTP {(int)response.StatusCode}.")

@@ -12,4 +12,10 @@ internal sealed class TempoRpcClientOptions
 
     /// <summary>The largest response body read; a larger one is a <see cref="TempoRpcMalformedResponseException"/>.</summary>
     public int MaxResponseBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Retries of an exchange that failed in transit or with 408/429/5xx (0 to 5; exponential back-off with jitter).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>The first retry's delay (doubling after).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 }

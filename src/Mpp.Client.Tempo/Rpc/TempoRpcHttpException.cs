@@ -21,4 +21,7 @@ internal sealed class TempoRpcHttpException : TempoRpcException
 
     /// <summary>The HTTP status, or null when no response arrived.</summary>
     public HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>No answer at all, 408, 429 or a 5xx: asking again may succeed.</summary>
+    public bool IsTransient => StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)StatusCode >= 500;
 }

@@ -16,6 +16,12 @@ internal sealed class TempoTransactionReceipt
 
     public required IReadOnlyList<TempoLog> Logs { get; init; }
 
+    /// <summary>gasUsed, when the node reports it.</summary>
+    public ulong? GasUsed { get; init; }
+
+    /// <summary>effectiveGasPrice (attodollars per gas on Tempo), when the node reports it.</summary>
+    public System.Numerics.BigInteger? EffectiveGasPrice { get; init; }
+
     public override string ToString() =>
         $"TempoTransactionReceipt {{ TransactionHash = {TransactionHash}, BlockNumber = {BlockNumber}, Succeeded = {Succeeded}, Logs = {Logs.Count} }}";
 }

@@ -99,7 +99,8 @@ public sealed class TempoChargeMethodTests
     public static TheoryData<string> HostileCases() =>
     [
         "wrong-chain", "unknown-chain", "unknown-token", "recipient-not-allowed", "split-recipient-not-allowed",
-        "split-sum-equals-amount", "split-zero", "too-many-splits", "expired", "pull-not-supported", "bad-memo",
+        "split-sum-equals-amount", "split-zero", "too-many-splits", "expired", "push-only-with-fee-payer", "no-known-mode",
+        "modes-not-an-array", "bad-memo",
     ];
 
     [Theory]
@@ -136,7 +137,9 @@ public sealed class TempoChargeMethodTests
             "split-zero" => TempoPayingHarness.Price("1000", allowed, Details(splits: new[] { split("0", other) })),
             "too-many-splits" => TempoPayingHarness.Price("1000", allowed, Details(splits: Enumerable.Range(0, 11).Select(_ => split("1", other)).ToArray())),
             "expired" => TempoPayingHarness.Price("1000", allowed, Details()),
-            "pull-not-supported" => TempoPayingHarness.Price("1000", allowed, new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "push" } }),
+            "push-only-with-fee-payer" => TempoPayingHarness.Price("1000", allowed, new { chainId = TempoChains.TestnetChainId, feePayer = true, supportedModes = new[] { "push" } }),
+            "no-known-mode" => TempoPayingHarness.Price("1000", allowed, new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "teleport" } }),
+            "modes-not-an-array" => TempoPayingHarness.Price("1000", allowed, new { chainId = TempoChains.TestnetChainId, supportedModes = "pull" }),
             "bad-memo" => TempoPayingHarness.Price("1000", allowed, new { chainId = TempoChains.TestnetChainId, memo = "0x1234" }),
             _ => throw new ArgumentOutOfRangeException(nameof(hostile)),
         };

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Mpp.Client.Http;
+using Mpp.Client.Methods;
+using Mpp.Client.Tempo;
+using Mpp.Client.Tempo.Charge;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Tempo wallet (<c>tempo/charge</c>) to the Mpp services.</summary>
+public static class TempoMppBuilderExtensions
+{
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> the wallet talks to Tempo nodes with (never one whose pipeline pays 402s).
+    /// Add handlers to it with <c>services.AddHttpClient(TempoMppBuilderExtensions.RpcHttpClientName)</c>; the payment
+    /// handler <c>AddMppPayments</c> adds to every client is removed from it, and so is its request logging (node URLs
+    /// often carry an API key).
+    /// </summary>
+    public const string RpcHttpClientName = "Mpp.Tempo.Rpc";
+
+    /// <summary>
+    /// Adds the Tempo wallet, configured from <c>Mpp:Tempo</c> (<see cref="TempoOptions"/>) and then
+    /// <paramref name="configure"/>, signing with <see cref="TempoOptions.PrivateKey"/>, or with the
+    /// <see cref="ITempoSigner"/> registered in the service collection when there is one. The settings are checked when
+    /// the Mpp services start (or the first paying client is created), every problem listed at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The Tempo wallet was already added.</exception>
+    public static MppBuilder AddTempo(this MppBuilder builder, Action<TempoOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(TempoWalletMarker)))
+        {
+            throw new InvalidOperationException("AddTempo was called twice; one Tempo wallet pays all tempo challenges.");
+        }
+
+        builder.Services.AddSingleton<TempoWalletMarker>();
+        builder.ClaimSection(TempoOptions.SectionName);
+        var section = builder.Configuration?.GetSection(TempoOptions.SectionName);
+        var options = builder.Services.AddOptions<TempoOptions>();
+        if (section is not null)
+        {
+            options.Bind(section);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // USDC.e counts as usd like the built-in pathUSD; Mpp:AllowedAssets still decides what may be paid.
+        builder.AddAsset(TempoChains.UsdcE, TempoChains.StablecoinDecimals, "usd");
+        // AddMppPayments puts the payment handler on every factory client; the node client must never pay (nor wait on a
+        // payment in progress), so it is taken out of this client's pipeline after the defaults added it.
+        builder.Services.AddHttpClient(RpcHttpClientName)
+            .RemoveAllLoggers()
+            .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+            {
+                for (var i = handlers.Count - 1; i >= 0; i--)
+                {
+                    if (handlers[i] is PaymentHandler)
+                    {
+                        handlers.RemoveAt(i);
+                    }
+                }
+            });
+        builder.Services.AddSingleton(sp => TempoWallet.Create(
+            sp.GetRequiredService<IOptions<TempoOptions>>().Value,
+            section,
+            sp.GetService<ITempoSigner>(),
+            // Resolved on first use: the factory's options depend on the payment flow, which depends on the wallets.
+            () => sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<TempoChargeMethod>());
+        return builder;
+    }
+
+    /// <summary>Adds the Tempo wallet signing with <paramref name="signer"/> (a KMS, HSM or remote signer) instead of a raw key.</summary>
+    /// <exception cref="InvalidOperationException">The Tempo wallet was already added.</exception>
+    public static MppBuilder AddTempo(this MppBuilder builder, ITempoSigner signer, Action<TempoOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(signer);
+        builder.Services.AddSingleton(signer);
+        return builder.AddTempo(configure);
+    }
+
+    /// <summary>Marks that the Tempo wallet is registered.</summary>
+    private sealed class TempoWalletMarker;
+}
