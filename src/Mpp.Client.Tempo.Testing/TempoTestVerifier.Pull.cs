@@ -26,6 +26,12 @@ public sealed partial class TempoTestVerifier
             return Fail(string.Create(CultureInfo.InvariantCulture, $"the transaction is for chain {tx.ChainId}, the challenge for chain {terms.ChainId}"));
         }
 
+        if (credential.Challenge.ExpiresAt is { } expires && tx.ValidBefore is { } validBefore
+            && validBefore > (ulong)Math.Max(0, expires.ToUnixTimeSeconds()))
+        {
+            return Fail("the transaction stays valid after the challenge expires (validBefore)");
+        }
+
         if (CheckCalls(tx, credential.Challenge, terms) is { } callFailure)
         {
             return callFailure;

@@ -88,4 +88,25 @@ public sealed class ProofVerificationTests
         Refusal.Assert(await h.PresentAsync(paidPath, paid, new { type = "proof", signature = TempoProof.Sign(h.Payer, h.Chain.ChainId, paid.Id, paid.Realm) }, source), "a proof pays only a zero amount");
         Refusal.Assert(await h.PresentTransactionAsync(freePath, free, h.Pays(free, 0).Sign(h.Payer).ToHex()), "a zero amount is paid with a proof");
     }
+
+    public static TheoryData<string> UnrecoverableSignatures() =>
+    [
+        "0x" + new string('0', 128) + "1b",
+        "0x" + new string('f', 128) + "1c",
+        "0x" + new string('0', 128) + "05",
+        "0x1234",
+    ];
+
+    [Theory]
+    [MemberData(nameof(UnrecoverableSignatures))]
+    public async Task A_signature_that_recovers_nobody_is_refused_not_thrown(string signature)
+    {
+        await using var h = await VerifierHarness.StartAsync();
+        var (path, challenge) = await h.ChallengeAsync("0");
+
+        var verification = await h.PresentAsync(path, challenge, new { type = "proof", signature }, AttributionMemo.Source(h.Chain.ChainId, h.Payer.Address));
+
+        Assert.False(verification.Succeeded);
+        Assert.Equal(402, verification.StatusCode);
+    }
 }

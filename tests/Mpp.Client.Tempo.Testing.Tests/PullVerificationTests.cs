@@ -112,6 +112,19 @@ public sealed class PullVerificationTests
     }
 
     [Fact]
+    public async Task A_transaction_valid_beyond_the_challenge_expiry_is_refused()
+    {
+        await using var h = await VerifierHarness.StartAsync();
+        var (path, challenge) = await h.ChallengeAsync("1000");
+        var expires = (ulong)challenge.ExpiresAt!.Value.ToUnixTimeSeconds();
+        var calls = h.Pays(challenge, 1000).Calls;
+
+        Refusal.Assert(await h.PresentTransactionAsync(path, challenge, h.Transfer(calls, validBefore: expires + 1).Sign(h.Payer).ToHex()), "validBefore");
+        h.Time.Advance(challenge.ExpiresAt.Value - h.Time.GetUtcNow() - TimeSpan.FromSeconds(10));
+        Assert.True((await h.PresentTransactionAsync(path, challenge, h.Transfer(calls, validBefore: expires).Sign(h.Payer).ToHex())).Succeeded);
+    }
+
+    [Fact]
     public async Task A_split_paid_short_is_refused()
     {
         await using var h = await VerifierHarness.StartAsync();

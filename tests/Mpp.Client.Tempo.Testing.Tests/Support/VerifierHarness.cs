@@ -76,7 +76,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
     public static byte[] Attribution(Challenge challenge) => AttributionMemo.Encode(challenge.Id, challenge.Realm, clientId: null);
 
     /// <summary>A pull transfer shaped like mppx 0.11.0's: expiring nonce, one transferWithMemo per payee.</summary>
-    public TempoTransaction Transfer(IEnumerable<TempoCall> calls, ulong? chainId = null, bool feePayer = false, BigInteger? nonceKey = null, ulong gas = 65_000) => new()
+    public TempoTransaction Transfer(IEnumerable<TempoCall> calls, ulong? chainId = null, bool feePayer = false, BigInteger? nonceKey = null, ulong gas = 65_000, ulong? validBefore = null) => new()
     {
         ChainId = chainId ?? Chain.ChainId,
         MaxPriorityFeePerGas = 1_000_000_000,
@@ -85,7 +85,7 @@ internal sealed class VerifierHarness : IAsyncDisposable
         Calls = [.. calls],
         NonceKey = nonceKey ?? TempoNonce.ExpiringKey,
         Nonce = 0,
-        ValidBefore = (ulong)Time.GetUtcNow().ToUnixTimeSeconds() + 25,
+        ValidBefore = validBefore ?? (ulong)Time.GetUtcNow().ToUnixTimeSeconds() + 25,
         FeeToken = feePayer ? null : FakeTempoChain.PathUsd,
         FeePayer = feePayer,
     };
