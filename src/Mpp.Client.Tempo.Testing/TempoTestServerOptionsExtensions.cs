@@ -14,7 +14,7 @@ public static class TempoTestServerOptionsExtensions
     /// <param name="chain">The fake chain the verifier broadcasts to and reads receipts from.</param>
     /// <param name="verifierOptions">The verifier's settings, or null for the defaults.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
-    public static MppTestServerOptions AddTempo(this MppTestServerOptions options, FakeTempoChain chain, TempoTestVerifierOptions? verifierOptions = null)
+    public static MppTestServerOptions AddTempoVerifier(this MppTestServerOptions options, FakeTempoChain chain, TempoTestVerifierOptions? verifierOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.AddVerifier(new TempoTestVerifier(chain, verifierOptions));

@@ -160,12 +160,12 @@ public sealed partial class TempoTestVerifier
             return Fail("a sponsored transaction must use the expiring nonce");
         }
 
-        if (tx.Gas > _options.MaxSponsoredGas)
+        if (tx.Gas > _maxSponsoredGas)
         {
             return Fail("the sponsored transaction's gas limit is above the fee payer's cap");
         }
 
-        return tx.MaxFeePerGas > _options.MaxSponsoredFeePerGas
+        return tx.MaxFeePerGas > _maxSponsoredFeePerGas
             ? Fail("the sponsored transaction's fee cap is above the fee payer's cap")
             : null;
     }

@@ -49,7 +49,9 @@ namespace Mpp.Client.Tempo.Testing;
 public sealed partial class TempoTestVerifier : ITestPaymentVerifier
 {
     private readonly FakeTempoChain _chain;
-    private readonly TempoTestVerifierOptions _options;
+    private readonly ulong _maxSponsoredGas;
+    private readonly BigInteger _maxSponsoredFeePerGas;
+    private readonly bool _requireAttributionMemo;
     private readonly TempoPrivateKey _feePayerKey;
     private readonly string _feeToken;
     private readonly Lock _gate = new();
@@ -66,9 +68,12 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
     {
         ArgumentNullException.ThrowIfNull(chain);
         _chain = chain;
-        _options = options ?? new TempoTestVerifierOptions();
-        _feePayerKey = TempoPrivateKey.FromHex(_options.FeePayerPrivateKey ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-        _feeToken = EvmAddress.Normalize(_options.FeeToken);
+        options ??= new TempoTestVerifierOptions();
+        _feePayerKey = TempoPrivateKey.FromHex(options.FeePayerPrivateKey ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+        _feeToken = EvmAddress.Normalize(options.FeeToken);
+        _maxSponsoredGas = options.MaxSponsoredGas;
+        _maxSponsoredFeePerGas = options.MaxSponsoredFeePerGas;
+        _requireAttributionMemo = options.RequireAttributionMemo;
     }
 
     /// <summary>The method it serves: <c>tempo</c>.</summary>
@@ -241,7 +246,7 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
     /// <summary>The transfers a challenge implies (draft-tempo-charge-01 § "Split Payments").</summary>
     private List<ExpectedTransfer> Expected(Challenge challenge, ChargeTerms terms)
     {
-        var attribution = _options.RequireAttributionMemo ? AttributionMemo.Encode(challenge.Id, challenge.Realm, clientId: null) : null;
+        var attribution = _requireAttributionMemo ? AttributionMemo.Encode(challenge.Id, challenge.Realm, clientId: null) : null;
         var expected = new List<ExpectedTransfer>(terms.Splits.Count + 1);
         var splits = BigInteger.Zero;
         foreach (var (recipient, amount, memo) in terms.Splits)

@@ -82,7 +82,7 @@ public sealed class FakeTempoChainTests
     public async Task The_verifier_registers_like_AddVerifier_and_the_chain_reports_itself()
     {
         await using var chain = await FakeTempoChain.StartAsync(new FakeTimeProvider(VerifierHarness.Start), chainId: 4217);
-        var options = new Mpp.Client.Testing.MppTestServerOptions().AddTempo(chain);
+        var options = new Mpp.Client.Testing.MppTestServerOptions().AddTempoVerifier(chain);
         await using var server = await Mpp.Client.Testing.MppTestServer.StartAsync(options);
         server.MapPaid("/free", new Mpp.Client.Testing.PriceOption("0", FakeTempoChain.PathUsd)
         {
