@@ -70,11 +70,6 @@ public sealed partial class TempoTestVerifier
                 return Fail("without feePayer the client pays its fees: expected a 0x76 transaction with an empty fee-payer slot");
             }
 
-            if (tx.FeeToken is null)
-            {
-                return Fail("a client-paid transaction must name its fee token");
-            }
-
             envelope = raw;
         }
 
@@ -132,13 +127,19 @@ public sealed partial class TempoTestVerifier
             transfers.Add(transfer!);
         }
 
-        var (missing, extra) = ExpectedTransfer.Match(Expected(challenge, terms), transfers);
-        if (missing.Count > 0)
+        var attribution = new AttributionCheck(challenge.Id, challenge.Realm);
+        var match = ExpectedTransfer.Match(Expected(terms), transfers, attribution.IsBound);
+        if (match.Missing.Count > 0)
         {
-            return Fail($"the transaction does not pay {Describe(missing[0])}");
+            return Fail($"the transaction does not pay {Describe(match.Missing[0])}");
         }
 
-        return extra.Count > 0 ? Fail("the transaction makes transfers the challenge does not ask for") : null;
+        if (match.Extra.Count > 0)
+        {
+            return Fail("the transaction makes transfers the challenge does not ask for");
+        }
+
+        return _requireAttributionMemo && !attribution.Holds(match) ? Fail(NotBound) : null;
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mpp.Client.Protocol;
-using Mpp.Client.Tempo.Attribution;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.Tempo.Proofs;
@@ -43,8 +42,9 @@ namespace Mpp.Client.Tempo.Testing;
 /// </list>
 /// Every refusal is a <see cref="PaymentVerificationResult.Failure"/> with a detail saying which rule failed
 /// (<c>invalid-payload</c> for a payload that cannot be read, <c>verification-failed</c> otherwise); no exception
-/// escapes but cancellation. When <see cref="TempoTestVerifierOptions.RequireAttributionMemo"/> is on (the default),
-/// transfers without a memo named by the challenge must carry mppx's attribution memo for the challenge.
+/// escapes but cancellation. When <see cref="TempoTestVerifierOptions.RequireAttributionMemo"/> is on (the default), one
+/// of the transfers the challenge names no memo for must carry mppx's attribution memo for the challenge. The fee token
+/// of a client-paid transaction is left to the node (mppx 0.11.0's client names none).
 /// </remarks>
 public sealed partial class TempoTestVerifier : ITestPaymentVerifier
 {
@@ -239,28 +239,35 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
             return Fail("the transaction reverted (receipt status 0x0)");
         }
 
-        var (missing, _) = ExpectedTransfer.Match(Expected(challenge, terms), TransferLogs.Read(receipt.Logs, terms.Currency));
-        return missing.Count == 0 ? null : Fail($"the receipt's transfer logs do not pay {Describe(missing[0])}");
+        var attribution = new AttributionCheck(challenge.Id, challenge.Realm);
+        var match = ExpectedTransfer.Match(Expected(terms), TransferLogs.Read(receipt.Logs, terms.Currency), attribution.IsBound);
+        if (match.Missing.Count > 0)
+        {
+            return Fail($"the receipt's transfer logs do not pay {Describe(match.Missing[0])}");
+        }
+
+        return _requireAttributionMemo && !attribution.Holds(match) ? Fail(NotBound) : null;
     }
 
     /// <summary>The transfers a challenge implies (draft-tempo-charge-01 § "Split Payments").</summary>
-    private List<ExpectedTransfer> Expected(Challenge challenge, ChargeTerms terms)
+    private static List<ExpectedTransfer> Expected(ChargeTerms terms)
     {
-        var attribution = _requireAttributionMemo ? AttributionMemo.Encode(challenge.Id, challenge.Realm, clientId: null) : null;
         var expected = new List<ExpectedTransfer>(terms.Splits.Count + 1);
         var splits = BigInteger.Zero;
         foreach (var (recipient, amount, memo) in terms.Splits)
         {
             splits += amount;
-            expected.Add(new ExpectedTransfer(recipient, amount, memo ?? attribution, AttributionOnly: memo is null));
+            expected.Add(new ExpectedTransfer(recipient, amount, memo));
         }
 
-        expected.Add(new ExpectedTransfer(terms.Recipient, terms.Amount - splits, terms.Memo ?? attribution, AttributionOnly: terms.Memo is null));
+        expected.Add(new ExpectedTransfer(terms.Recipient, terms.Amount - splits, terms.Memo));
         return expected;
     }
 
+    private const string NotBound = "no transfer carries the attribution memo bound to this challenge (mppx 0.11.0 requires one)";
+
     private static string Describe(ExpectedTransfer e) =>
-        string.Create(CultureInfo.InvariantCulture, $"{e.Amount} to {e.To}{(e.Memo is null ? "" : e.AttributionOnly ? " with the attribution memo" : " with memo " + Hex.Encode(e.Memo))}");
+        string.Create(CultureInfo.InvariantCulture, $"{e.Amount} to {e.To}{(e.Memo is null ? "" : " with memo " + Hex.Encode(e.Memo))}");
 
     private static bool TryParseDid(string did, out ulong chainId, out string address)
     {

@@ -22,10 +22,11 @@ public sealed class TempoTestVerifierOptions
     public BigInteger MaxSponsoredFeePerGas { get; set; } = 100_000_000_000;
 
     /// <summary>
-    /// When true (the default), a transfer for which the challenge names no memo must carry the challenge-bound
-    /// attribution memo mppx 0.11.0 writes and its server requires (<c>keccak("mpp")[0..4] ‖ 0x01 ‖ keccak(realm)[0..10] ‖
-    /// client id bytes ‖ keccak(challengeId)[0..7]</c>; the client id bytes are not compared). When false, such a transfer
-    /// may be a plain <c>transfer</c> or carry any memo, as draft-tempo-charge-01 alone allows.
+    /// When true (the default), as mppx 0.11.0's server requires, at least one transfer the challenge names no memo for
+    /// must carry the challenge-bound attribution memo (<c>keccak("mpp")[0..4] ‖ 0x01 ‖ keccak(realm)[0..10] ‖ client id
+    /// bytes ‖ keccak(challengeId)[0..7]</c>; the client id bytes are not compared). When false, such transfers may be
+    /// plain <c>transfer</c>s or carry any memo, as draft-tempo-charge-01 alone allows. Memos the challenge names
+    /// (<c>methodDetails.memo</c>, <c>splits[i].memo</c>) are required exactly either way.
     /// </summary>
     public bool RequireAttributionMemo { get; set; } = true;
 }

@@ -61,7 +61,7 @@ public sealed class PushVerificationTests
         var (path, challenge) = await h.ChallengeAsync("1000");
         var hash = await h.BroadcastAsync(h.Transfer([VerifierHarness.Call(h.Recipient, 1000, new byte[32])]));
 
-        Refusal.Assert(await h.PresentAsync(path, challenge, new { type = "hash", hash }), "with the attribution memo");
+        Refusal.Assert(await h.PresentAsync(path, challenge, new { type = "hash", hash }), "no transfer carries the attribution memo bound to this challenge");
     }
 
     [Fact]
