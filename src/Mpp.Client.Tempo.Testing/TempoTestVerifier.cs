@@ -20,9 +20,10 @@ namespace Mpp.Client.Tempo.Testing;
 /// <remarks>
 /// <list type="bullet">
 /// <item><description><b>Pull</b> (<c>type: "transaction"</c>, § "Transaction Verification"): the transaction is decoded,
-/// its chain id must be the challenge's, its validBefore no later than the challenge's expiry, and its calls must be exactly the TIP-20 <c>transfer</c>/<c>transferWithMemo</c>
-/// calls on <c>currency</c> the challenge implies (primary recipient gets <c>amount</c> minus the splits, each split its
-/// amount, memos where required; order not significant); <c>supportedModes</c>, when present, must include
+/// its chain id must be the challenge's, its validBefore no later than the challenge's expiry, and its calls must be
+/// exactly the TIP-20 <c>transfer</c>/<c>transferWithMemo</c> calls on <c>currency</c> the challenge implies (primary
+/// recipient gets <c>amount</c> minus the splits, each split its amount, memos where named; order not significant);
+/// <c>supportedModes</c>, when present, must include
 /// <c>pull</c>. It is then broadcast to the chain, whose receipt must show success and the same transfers.</description></item>
 /// <item><description><b>Fee payer</b> (<c>feePayer: true</c>, § "Server-Paid Fees"): the client's transaction is the
 /// 0x78 hand-off or a 0x76 envelope with the 0x00 marker, on the expiring nonce, within
