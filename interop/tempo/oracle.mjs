@@ -5,6 +5,8 @@
 //                                                                   ox TxEnvelopeTempo.serialize of an envelope ox builds
 //   { "op": "viemSerialize", "tx": {…}, "privateKey": "0x…" }       viem's tempo serializer signing with a local account
 //   { "op": "recoverProof", "version": 3, "chainId": n, "challengeId": s, "realm": s, "account"?: "0x…", "signature": "0x…" }
+//   { "op": "signers", "hex": "0x76…" }                           ox: the sender and, when co-signed, the fee payer a
+//                                                                   sponsored envelope's two signatures recover to
 //   { "op": "keccak", "hex": "0x…" }
 import { Hash, Hex, Secp256k1 } from 'ox'
 import { TxEnvelopeTempo } from 'ox/tempo'
@@ -109,6 +111,21 @@ async function handle(request) {
         hash: hashTypedData(typedData),
         address: await recoverTypedDataAddress({ ...typedData, signature: request.signature }),
       }
+    }
+    case 'signers': {
+      const envelope = TxEnvelopeTempo.deserialize(request.hex)
+      const { signature, feePayerSignature, ...fields } = envelope
+      const sender = Secp256k1.recoverAddress({
+        payload: TxEnvelopeTempo.getSignPayload(TxEnvelopeTempo.from({ ...fields, feePayerSignature })),
+        signature: signature.signature ?? signature,
+      })
+      const feePayer = feePayerSignature
+        ? Secp256k1.recoverAddress({
+            payload: TxEnvelopeTempo.getFeePayerSignPayload(TxEnvelopeTempo.from({ ...fields, feePayerSignature }), { sender }),
+            signature: feePayerSignature,
+          })
+        : null
+      return { sender, from: envelope.from ?? null, feePayer, feeToken: envelope.feeToken ?? null, envelope: plain(envelope) }
     }
     case 'keccak':
       return { hash: Hash.keccak256(request.hex) }

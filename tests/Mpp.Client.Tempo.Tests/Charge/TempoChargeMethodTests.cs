@@ -47,7 +47,7 @@ public sealed class TempoChargeMethodTests
         Assert.Equal(new BigInteger(845), fee.MaxAmount);
         Assert.Equal(TempoChains.PathUsd, fee.Currency);
         Assert.Equal(0.000845m, outcome.Quote.DisplayFee);
-        Assert.Equal([h.Payer.ToLowerInvariant()], h.Verifier.Senders);
+        Assert.Equal([h.Payer.ToLowerInvariant()], h.Verifier.Settlements.Select(x => x.Payer));
     }
 
     [Fact]
@@ -68,19 +68,25 @@ public sealed class TempoChargeMethodTests
     }
 
     [Fact]
-    public async Task With_a_fee_payer_the_client_declares_no_fee_and_sends_the_0x78_handoff()
+    public async Task With_a_fee_payer_the_client_declares_no_fee_and_sends_the_0x78_handoff_the_server_cosigns()
     {
         await using var h = await TempoPayingHarness.StartAsync();
         var payee = TestPayer.NewAddress();
+        h.Chain.Chain.Fund(TempoChains.PathUsd, h.Payer, Funds);
         h.Server.MapPaid("/sponsored", TempoPayingHarness.Price("5000", payee, Details(feePayer: true)));
 
         using var response = await h.Http.GetAsync(h.Server.Url("/sponsored"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(response.GetPaymentOutcome()!.Quote!.Terms.Fee);
-        var handoff = Assert.Single(h.Verifier.Handoffs);
-        Assert.StartsWith("0x78", handoff, StringComparison.Ordinal);
-        Assert.Equal(0, h.Chain.Chain.CountOf("eth_sendRawTransaction"));
+        var settlement = Assert.Single(h.Verifier.Settlements);
+        Assert.StartsWith("0x78", settlement.Submitted, StringComparison.Ordinal);
+        Assert.Equal(h.Verifier.FeePayerAddress.ToLowerInvariant(), settlement.SponsoredBy);
+        Assert.Equal(1, h.Chain.Chain.CountOf("eth_sendRawTransaction"));
+        var receipt = h.Chain.Chain.Receipt(settlement.TransactionHash!)!;
+        Assert.Equal(h.Payer.ToLowerInvariant(), (string?)receipt["from"]);
+        Assert.Equal(h.Verifier.FeePayerAddress.ToLowerInvariant(), (string?)receipt["feePayer"]);
+        Assert.Equal(new BigInteger(5000), h.Chain.Chain.BalanceOf(TempoChains.PathUsd, payee));
     }
 
     [Fact]

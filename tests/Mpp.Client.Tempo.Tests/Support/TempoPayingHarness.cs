@@ -46,7 +46,7 @@ internal sealed class TempoPayingHarness : IAsyncDisposable
     public static async Task<TempoPayingHarness> StartAsync(Action<MppOptions>? configure = null, Action<MppTestServerOptions>? server = null)
     {
         var chain = await FakeChainFixture.StartAsync();
-        var verifier = new TempoTestVerifier(chain.Client);
+        var verifier = new TempoTestVerifier(chain.Chain);
         var serverOptions = new MppTestServerOptions();
         serverOptions.AddVerifier(verifier);
         server?.Invoke(serverOptions);
