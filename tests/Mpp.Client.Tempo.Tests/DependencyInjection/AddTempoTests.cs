@@ -8,6 +8,7 @@ using Mpp.Client.Http;
 using Mpp.Client.Tempo.Charge;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.Tempo.Tests.Support;
+using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
 
 namespace Mpp.Client.Tempo.Tests.DependencyInjection;
@@ -103,14 +104,14 @@ public sealed class AddTempoTests
     [Fact]
     public async Task Pays_from_configuration_and_a_chain_without_a_node_is_refused_before_any_io()
     {
-        await using var chain = await SystemClockChain.StartAsync();
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         await using var server = await StartServerAsync(chain);
         var counter = new CountingHandler();
         using var provider = Build(
-            new() { ["Mpp:Tempo:PrivateKey"] = NewKeyHex(), ["Mpp:Tempo:Rpc:42431"] = chain.Chain.Endpoint.ToString() },
+            new() { ["Mpp:Tempo:PrivateKey"] = NewKeyHex(), ["Mpp:Tempo:Rpc:42431"] = chain.Endpoint.ToString() },
             services: s => s.AddHttpClient(TempoMppBuilderExtensions.RpcHttpClientName).AddHttpMessageHandler(() => counter));
         var payer = provider.GetRequiredService<TempoChargeMethod>().Address;
-        chain.Chain.Fund(TempoChains.PathUsd, payer, Funds);
+        chain.Fund(TempoChains.PathUsd, payer, Funds);
         var payee = TestPayer.NewAddress();
         server.MapPaid("/testnet", TempoPayingHarness.Price("1000", payee, new { chainId = TempoChains.TestnetChainId }));
         server.MapPaid("/mainnet", TempoPayingHarness.Price("1000", payee, new { chainId = TempoChains.MainnetChainId }));
@@ -122,20 +123,20 @@ public sealed class AddTempoTests
 
         using var paid = await http.GetAsync(server.Url("/testnet"));
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
-        Assert.Equal(new BigInteger(1000), chain.Chain.BalanceOf(TempoChains.PathUsd, payee));
+        Assert.Equal(new BigInteger(1000), chain.BalanceOf(TempoChains.PathUsd, payee));
     }
 
     [Fact]
     public async Task A_steady_stream_of_payments_costs_at_most_one_rpc_round_trip_each()
     {
-        await using var chain = await SystemClockChain.StartAsync();
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         await using var server = await StartServerAsync(chain);
         var counter = new CountingHandler();
         using var provider = Build(
-            new() { ["Mpp:Tempo:PrivateKey"] = NewKeyHex(), ["Mpp:Tempo:Rpc:42431"] = chain.Chain.Endpoint.ToString(), ["Mpp:Tempo:FeeDataLifetime"] = "00:00:00" },
+            new() { ["Mpp:Tempo:PrivateKey"] = NewKeyHex(), ["Mpp:Tempo:Rpc:42431"] = chain.Endpoint.ToString(), ["Mpp:Tempo:FeeDataLifetime"] = "00:00:00" },
             services: s => s.AddHttpClient(TempoMppBuilderExtensions.RpcHttpClientName).AddHttpMessageHandler(() => counter));
         var payer = provider.GetRequiredService<TempoChargeMethod>().Address;
-        chain.Chain.Fund(TempoChains.PathUsd, payer, Funds);
+        chain.Fund(TempoChains.PathUsd, payer, Funds);
         var payee = TestPayer.NewAddress();
         server.MapPaid("/x", TempoPayingHarness.Price("1000", payee, new { chainId = TempoChains.TestnetChainId }));
         using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
@@ -156,18 +157,18 @@ public sealed class AddTempoTests
             Assert.Equal(1, counter.Count - before);
         }
 
-        Assert.Equal(1, chain.Chain.CountOf("eth_estimateGas"));
-        Assert.Equal(new BigInteger(5000), chain.Chain.BalanceOf(TempoChains.PathUsd, payee));
+        Assert.Equal(1, chain.CountOf("eth_estimateGas"));
+        Assert.Equal(new BigInteger(5000), chain.BalanceOf(TempoChains.PathUsd, payee));
     }
 
     [Fact]
     public async Task Pays_with_a_registered_signer_and_normalises_a_high_s_signature()
     {
-        await using var chain = await SystemClockChain.StartAsync();
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         await using var server = await StartServerAsync(chain);
         var signer = new ForeignSigner(TestPayer.NewKey()) { HighS = true };
-        using var provider = Build(new() { ["Mpp:Tempo:Rpc:42431"] = chain.Chain.Endpoint.ToString() }, b => b.AddTempo(signer));
-        chain.Chain.Fund(TempoChains.PathUsd, signer.Address, Funds);
+        using var provider = Build(new() { ["Mpp:Tempo:Rpc:42431"] = chain.Endpoint.ToString() }, b => b.AddTempo(signer));
+        chain.Fund(TempoChains.PathUsd, signer.Address, Funds);
         var payee = TestPayer.NewAddress();
         server.MapPaid("/x", TempoPayingHarness.Price("2500", payee, new { chainId = TempoChains.TestnetChainId }));
         using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
@@ -176,17 +177,17 @@ public sealed class AddTempoTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, signer.Calls);
-        Assert.Equal(new BigInteger(2500), chain.Chain.BalanceOf(TempoChains.PathUsd, payee));
+        Assert.Equal(new BigInteger(2500), chain.BalanceOf(TempoChains.PathUsd, payee));
     }
 
     [Fact]
     public async Task A_signer_that_signs_with_another_key_is_refused_and_nothing_is_sent()
     {
-        await using var chain = await SystemClockChain.StartAsync();
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         await using var server = await StartServerAsync(chain);
         var signer = new ForeignSigner(TestPayer.NewKey()) { SignWith = TestPayer.NewKey() };
-        using var provider = Build(new() { ["Mpp:Tempo:Rpc:42431"] = chain.Chain.Endpoint.ToString() }, b => b.AddTempo(signer));
-        chain.Chain.Fund(TempoChains.PathUsd, signer.Address, Funds);
+        using var provider = Build(new() { ["Mpp:Tempo:Rpc:42431"] = chain.Endpoint.ToString() }, b => b.AddTempo(signer));
+        chain.Fund(TempoChains.PathUsd, signer.Address, Funds);
         server.MapPaid("/x", TempoPayingHarness.Price("2500", TestPayer.NewAddress(), new { chainId = TempoChains.TestnetChainId }));
         using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
 
@@ -196,16 +197,12 @@ public sealed class AddTempoTests
         var outcome = response.GetPaymentOutcome()!;
         Assert.Equal(MppErrorCode.CredentialCreationFailed, outcome.Code);
         Assert.Contains("another key", outcome.Reason, StringComparison.Ordinal);
-        Assert.Equal(0, chain.Chain.CountOf("eth_sendRawTransaction"));
-        Assert.Equal(Funds, chain.Chain.BalanceOf(TempoChains.PathUsd, signer.Address));
+        Assert.Equal(0, chain.CountOf("eth_sendRawTransaction"));
+        Assert.Equal(Funds, chain.BalanceOf(TempoChains.PathUsd, signer.Address));
     }
 
-    private static async Task<MppTestServer> StartServerAsync(SystemClockChain chain)
-    {
-        var options = new MppTestServerOptions();
-        options.AddVerifier(new TempoTestVerifier(chain.Client));
-        return await MppTestServer.StartAsync(options);
-    }
+    private static Task<MppTestServer> StartServerAsync(FakeTempoChain chain) =>
+        MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain));
 
     /// <summary>A signer the wallet does not know (as a KMS would be), optionally misbehaving.</summary>
     private sealed class ForeignSigner(TempoPrivateKey key) : ITempoSigner
@@ -232,30 +229,6 @@ public sealed class AddTempoTests
             }
 
             return new(signature.ToRsv());
-        }
-    }
-
-    /// <summary>A fake chain on the system clock, as the wallet and the core use it here, and a client for the verifier.</summary>
-    private sealed class SystemClockChain : IAsyncDisposable
-    {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-        private SystemClockChain(FakeTempoChain chain)
-        {
-            Chain = chain;
-            Client = new Mpp.Client.Tempo.Rpc.TempoRpcClient(_http, chain.Endpoint, TimeProvider.System);
-        }
-
-        public FakeTempoChain Chain { get; }
-
-        public Mpp.Client.Tempo.Rpc.TempoRpcClient Client { get; }
-
-        public static async Task<SystemClockChain> StartAsync() => new(await FakeTempoChain.StartAsync(TimeProvider.System));
-
-        public async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            await Chain.DisposeAsync();
         }
     }
 
