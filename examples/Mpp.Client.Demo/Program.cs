@@ -1,9 +1,11 @@
-// The README's first command: an agent paying a local MPP server end to end.
+// The README's first command: an agent paying a local MPP server end to end, with every rail that exists.
 //
 // It starts the Mpp.Client.Testing server on 127.0.0.1 (a real Kestrel server that issues HMAC-bound challenges and
-// verifies credentials of the built-in "test" method), registers the payment handler on every HttpClient from the
-// factory with the budget in appsettings.json, and makes a few calls: free, paid, paid with a JSON body, and two the
-// budget refuses.
+// verifies credentials), an in-process fake Tempo chain (Mpp.Client.Tempo.Testing: a JSON-RPC node on loopback that
+// decodes, checks and applies every transaction), registers the payment handler on every HttpClient from the factory
+// with the budget in appsettings.json and two wallets — the built-in "test" method and the Tempo wallet with a key
+// generated at start-up, funded on the fake chain — and makes a few calls: free, paid, paid with a JSON body, paid in
+// pathUSD on Tempo (a signed transaction the server broadcasts), and two the budget refuses.
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +14,8 @@ using Mpp.Client.Http;
 using Mpp.Client.Methods;
 using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
+using Mpp.Client.Tempo;
+using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
 
 var configuration = new ConfigurationBuilder()
@@ -20,38 +24,66 @@ var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 
-await using var server = await MppTestServer.StartAsync();
+// The Tempo side: a fake testnet chain, and a payer key generated now (never printed) funded with 5 pathUSD.
+await using var chain = await FakeTempoChain.StartAsync(chainId: TempoChains.TestnetChainId);
+var tempoKey = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+var tempoPayee = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
+await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain));
 server.MapFree("/hello", "hello, agent");
 server.MapPaid("/weather", new PriceOption("5") { Description = "Current weather" });
 server.MapPaid("/forecast", new PriceOption("10") { Description = "7-day forecast" });
 server.MapPaid("/translate", new PaidRouteOptions { Prices = [new PriceOption("20")], HttpMethods = ["POST"] });
 server.MapPaid("/report", new PriceOption("200") { Description = "Market report" });
+server.MapPaid("/quotes", new PriceOption("50000", TempoChains.PathUsd)
+{
+    Method = "tempo",
+    Recipient = tempoPayee,
+    Description = "Live quotes, paid in pathUSD on Tempo",
+    ExtraRequest = new Dictionary<string, System.Text.Json.JsonElement>
+    {
+        ["methodDetails"] = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, ulong> { ["chainId"] = TempoChains.TestnetChainId }),
+    },
+});
 
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
 services.AddHttpClient()
     .AddMppPayments(configuration.GetSection("Mpp"))
     .AddPaymentMethod(new TestPaymentMethod())
+    .AddTempo(o =>
+    {
+        // In an application these come from configuration: Mpp:Tempo:PrivateKey (a secret) and Mpp:Tempo:Rpc:42431.
+        o.PrivateKey = tempoKey;
+        o.Rpc[TempoChains.TestnetChainId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = chain.Endpoint.ToString();
+    })
     .AddObserver(new ConsoleObserver());
 await using var provider = services.BuildServiceProvider();
+var tempoPayer = provider.GetRequiredService<TempoAccount>().Address;
+chain.Fund(TempoChains.PathUsd, tempoPayer, 5_000_000);
 
 var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
 http.BaseAddress = server.BaseAddress;
 var policy = provider.GetRequiredService<SpendingPolicy>();
 
-Console.WriteLine($"Demo MPP server on {server.BaseAddress} — budget: 1.00 usd per request, 0.40 usd per day");
+Console.WriteLine($"Demo MPP server on {server.BaseAddress} — budget: 1.00 usd per request, 0.50 usd per day");
+Console.WriteLine($"Fake Tempo chain {chain.ChainId} on {chain.Endpoint} — our Tempo account {tempoPayer} holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD");
 Console.WriteLine();
 
 await Call(() => http.GetAsync("hello"), "GET /hello");
 await Call(() => http.GetAsync("weather"), "GET /weather");
 await Call(() => http.GetAsync("forecast"), "GET /forecast");
+await Call(() => http.GetAsync("quotes"), "GET /quotes (Tempo)");
 await Call(() => http.PostAsJsonAsync("translate", new { text = "Bonjour", to = "en" }), "POST /translate");
 await Call(() => http.GetAsync("report"), "GET /report");
 await Call(() => http.GetAsync("weather"), "GET /weather");
 await Call(() => http.GetAsync("forecast"), "GET /forecast");
 
-Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in {server.Payments.Count} payments.");
+Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in test money and {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayee))} pathUSD on Tempo; {server.Payments.Count} payments.");
+Console.WriteLine($"Our Tempo account now holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD (the fake chain charges no network fee; the wallet reserved one).");
 return 0;
+
+static string Usd(System.Numerics.BigInteger baseUnits) => ((decimal)baseUnits / 1_000_000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
 
 async Task Call(Func<Task<HttpResponseMessage>> send, string label)
 {
@@ -62,7 +94,8 @@ async Task Call(Func<Task<HttpResponseMessage>> send, string label)
     if (outcome is { Status: PaymentStatus.Paid } paid)
     {
         var r = paid.Receipt;
-        Console.WriteLine($"    paid {paid.Quote!.DisplayAmount} {paid.Quote.Unit} to {paid.Quote.Recipient}; receipt {r?.Reference} ({r?.Status}, {r?.Timestamp})");
+        var fee = paid.Quote!.DisplayFee is { } f && f > 0 ? $" + network fee up to {f} {paid.Quote.Unit}" : string.Empty;
+        Console.WriteLine($"    paid {paid.Quote.DisplayAmount} {paid.Quote.Unit}{fee} to {paid.Quote.Recipient} with {paid.Quote.Challenge.Method}; receipt {r?.Reference} ({r?.Status}, {r?.Timestamp})");
     }
     else if (outcome is not null)
     {

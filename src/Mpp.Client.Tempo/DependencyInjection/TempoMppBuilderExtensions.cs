@@ -22,7 +22,8 @@ public static class TempoMppBuilderExtensions
     /// Adds the Tempo wallet, configured from <c>Mpp:Tempo</c> (<see cref="TempoOptions"/>) and then
     /// <paramref name="configure"/>, signing with <see cref="TempoOptions.PrivateKey"/>, or with the
     /// <see cref="ITempoSigner"/> registered in the service collection when there is one. The settings are checked when
-    /// the Mpp services start (or the first paying client is created), every problem listed at once.
+    /// the Mpp services start (or the first paying client is created), every problem listed at once. The account paid
+    /// from is the <see cref="TempoAccount"/> service.
     /// </summary>
     /// <exception cref="InvalidOperationException">The Tempo wallet was already added.</exception>
     public static MppBuilder AddTempo(this MppBuilder builder, Action<TempoOptions>? configure = null)
@@ -71,6 +72,7 @@ public static class TempoMppBuilderExtensions
             () => sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<TempoChargeMethod>());
+        builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address));
         return builder;
     }
 
