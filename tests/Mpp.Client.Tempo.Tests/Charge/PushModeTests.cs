@@ -79,6 +79,8 @@ public sealed class PushModeTests
         Assert.Equal(PaymentStatus.Paid, outcome.Status);
         var entry = Assert.Single(await s.Provider.GetRequiredService<IPaymentLedger>().ListAsync(new LedgerQuery(), CancellationToken.None).ToListAsync());
         Assert.Equal(settlement.TransactionHash, entry.WalletReference);
+        // Trued up to the fee the receipt shows: 60,000 gas × 11 gwei-units = 660 micro-USD, below the 845 declared.
+        Assert.Equal(0.001500m + 0.000660m, entry.Amount);
     }
 
     [Fact]
