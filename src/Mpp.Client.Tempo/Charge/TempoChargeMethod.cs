@@ -45,6 +45,7 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         var chains = new Dictionary<ulong, TempoRpcClient>(rpc);
+        Nodes = chains.Values.Distinct().ToArray();
         _signer = signer;
         _rpc = chain => chains.GetValueOrDefault(chain);
         _time = time;
@@ -82,6 +83,9 @@ internal sealed class TempoChargeMethod : IPaymentMethod
     public string Method => "tempo";
 
     public IReadOnlyCollection<string> Intents { get; } = ["charge"];
+
+    /// <summary>The nodes of the configured chains (for reconciliation).</summary>
+    internal IReadOnlyList<TempoRpcClient> Nodes { get; }
 
     /// <summary>The payer address (EIP-55, as viem's <c>account.address</c>; the <c>source</c> DID carries it).</summary>
     public string Address { get; }
@@ -180,9 +184,9 @@ internal sealed class TempoChargeMethod : IPaymentMethod
             : Hex.Encode(envelope);
         return new PaymentPayload(PayloadElement("signature"u8, wire, "transaction"), source)
         {
-            // With a fee payer the final hash depends on the server's co-signature; the sender-signed hash is still a
-            // stable reference for this attempt.
-            WalletReference = hash,
+            // With a fee payer the final hash depends on the server's co-signature: the sender-signed hash is still a
+            // stable reference for this attempt, marked so that reconciliation does not look it up as a final hash.
+            WalletReference = request.FeePayer ? TempoReconciler.SponsoredPrefix + hash : hash,
         };
     }
 

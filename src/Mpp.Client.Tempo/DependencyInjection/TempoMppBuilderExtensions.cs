@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
+using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
 using Mpp.Client.Tempo;
 using Mpp.Client.Tempo.Charge;
@@ -23,7 +24,8 @@ public static class TempoMppBuilderExtensions
     /// <paramref name="configure"/>, signing with <see cref="TempoOptions.PrivateKey"/>, or with the
     /// <see cref="ITempoSigner"/> registered in the service collection when there is one. The settings are checked when
     /// the Mpp services start (or the first paying client is created), every problem listed at once. The account paid
-    /// from is the <see cref="TempoAccount"/> service.
+    /// from is the <see cref="TempoAccount"/> service; a reconciler for <c>PaymentReconciliation</c> looks up Tempo
+    /// payments whose outcome is unknown by their transaction hash.
     /// </summary>
     /// <exception cref="InvalidOperationException">The Tempo wallet was already added.</exception>
     public static MppBuilder AddTempo(this MppBuilder builder, Action<TempoOptions>? configure = null)
@@ -73,6 +75,7 @@ public static class TempoMppBuilderExtensions
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<TempoChargeMethod>());
         builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address));
+        builder.Services.AddSingleton<IPaymentReconciler>(sp => new TempoReconciler(sp.GetRequiredService<TempoChargeMethod>(), sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -165,6 +165,21 @@ public sealed class TempoChargeMethodTests
     }
 
     [Fact]
+    public async Task A_cap_that_holds_the_amount_but_not_the_amount_plus_fee_refuses_and_nothing_is_signed()
+    {
+        await using var h = await TempoPayingHarness.StartAsync(o => o.Budget.PerRequest["usd"] = "0.01");
+        h.Chain.Chain.Fund(TempoChains.PathUsd, h.Payer, Funds);
+        h.Server.MapPaid("/x", TempoPayingHarness.Price("9500", TestPayer.NewAddress(), Details()));
+
+        using var response = await h.Http.GetAsync(h.Server.Url("/x")); // 0.0095 + 0.000845 fee > 0.01
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal(MppErrorCode.BudgetExceeded, response.GetPaymentOutcome()!.Code);
+        Assert.Equal(0, h.Verifier.Verifications);
+        Assert.Equal(Funds, h.Chain.Chain.BalanceOf(TempoChains.PathUsd, h.Payer));
+    }
+
+    [Fact]
     public async Task The_key_never_appears_in_logs_outcome_or_method_text()
     {
         await using var h = await TempoPayingHarness.StartAsync();
