@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
 using Mpp.Client.Tempo.Charge;
@@ -124,6 +125,42 @@ public sealed class AddTempoTests
         using var paid = await http.GetAsync(server.Url("/testnet"));
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         Assert.Equal(new BigInteger(1000), chain.BalanceOf(TempoChains.PathUsd, payee));
+    }
+
+    [Fact]
+    public async Task The_configured_key_never_reaches_a_log_an_outcome_or_an_exception()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        await using var server = await StartServerAsync(chain);
+        var key = NewKeyHex();
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        using var provider = Build(
+            new() { ["Mpp:Tempo:PrivateKey"] = key, ["Mpp:Tempo:Rpc:42431"] = chain.Endpoint.ToString() },
+            services: s => s.AddLogging(b => b.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace)
+                .AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs))));
+        chain.Fund(TempoChains.PathUsd, provider.GetRequiredService<TempoAccount>().Address, Funds);
+        server.MapPaid("/paid", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), new { chainId = TempoChains.TestnetChainId }));
+        server.MapPaid("/refused", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), new { chainId = TempoChains.MainnetChainId }));
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var paid = await http.GetAsync(server.Url("/paid"));
+        using var refused = await http.GetAsync(server.Url("/refused"));
+
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, refused.StatusCode);
+        var texts = logs.GetSnapshot().Select(r => r.Message + r.Exception)
+            .Append(paid.GetPaymentOutcome()!.ToString())
+            .Append(refused.GetPaymentOutcome()!.ToString())
+            .Append(string.Join("\n", refused.GetPaymentOutcome()!.Rejections))
+            .Append(provider.GetRequiredService<TempoChargeMethod>().ToString())
+            .Append(provider.GetRequiredService<IOptions<TempoOptions>>().Value.ToString());
+        Assert.NotEmpty(logs.GetSnapshot());
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain(key[2..18], text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(key[^16..], text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(chain.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/", text, StringComparison.Ordinal); // no node URL either
+        }
     }
 
     [Fact]
