@@ -90,6 +90,20 @@ public sealed class TempoChargeMethodTests
     }
 
     [Fact]
+    public async Task A_request_naming_no_chain_is_paid_on_the_testnet_as_the_draft_says()
+    {
+        await using var h = await TempoPayingHarness.StartAsync();
+        h.Chain.Chain.Fund(TempoChains.PathUsd, h.Payer, Funds);
+        var payee = TestPayer.NewAddress();
+        h.Server.MapPaid("/default-chain", TempoPayingHarness.Price("1000", payee, new { }));
+
+        using var response = await h.Http.GetAsync(h.Server.Url("/default-chain"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new BigInteger(1000), h.Chain.Chain.BalanceOf(TempoChains.PathUsd, payee));
+    }
+
+    [Fact]
     public async Task A_zero_amount_is_paid_with_the_proof()
     {
         await using var h = await TempoPayingHarness.StartAsync();
