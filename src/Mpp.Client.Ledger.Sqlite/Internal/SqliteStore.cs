@@ -1,0 +1,207 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mpp.Client.Ledger.Sql;
+
+namespace Mpp.Client.Ledger.Sqlite.Internal;
+
+/// <summary>
+/// One SQLite file in WAL mode, one connection per ledger: a write session is a <c>BEGIN IMMEDIATE</c> transaction
+/// (the file's write lock, which serializes writers of every process on the host), reads see one snapshot. Amounts are
+/// decimal text, added and summed exactly by the functions <c>mpp_add</c> and <c>mpp_sum</c> registered on the connection.
+/// </summary>
+internal sealed class SqliteStore(string path) : SqlStore
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+
+    public override string Describe => $"SQLite ledger at {path}";
+
+    public override int SchemaVersion => 1;
+
+    public override string InsertionOrder => "rowid";
+
+    public override string ForUpdate => string.Empty; // BEGIN IMMEDIATE already holds the write lock
+
+    public override IReadOnlyList<string> Migration(int version) => version switch
+    {
+        1 =>
+        [
+            """
+            CREATE TABLE mpp_ledger_entries (
+              id BLOB NOT NULL PRIMARY KEY, unit TEXT NOT NULL, host TEXT NOT NULL, amount TEXT NOT NULL, state INTEGER NOT NULL,
+              created_ms INTEGER NOT NULL, updated_ms INTEGER, lease_ms INTEGER NOT NULL, wallet_reference TEXT, reference TEXT,
+              description TEXT, method TEXT, intent TEXT, challenge_id TEXT, kind INTEGER NOT NULL, parent_id BLOB,
+              scopes TEXT NOT NULL, segments TEXT NOT NULL, charge_amount TEXT NOT NULL)
+            """,
+            "CREATE INDEX mpp_ledger_entries_open ON mpp_ledger_entries (state, lease_ms) WHERE state < 3",
+            "CREATE INDEX mpp_ledger_entries_created ON mpp_ledger_entries (created_ms)",
+            "CREATE TABLE mpp_ledger_series (scope TEXT NOT NULL, unit TEXT NOT NULL, lifetime TEXT NOT NULL, PRIMARY KEY (scope, unit)) WITHOUT ROWID",
+            "CREATE TABLE mpp_ledger_buckets (scope TEXT NOT NULL, unit TEXT NOT NULL, second INTEGER NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (scope, unit, second)) WITHOUT ROWID",
+            "CREATE TABLE mpp_ledger_windows (seconds INTEGER NOT NULL PRIMARY KEY)",
+        ],
+        _ => throw new ArgumentOutOfRangeException(nameof(version)),
+    };
+
+    public override string Add(string left, string right) => $"mpp_add({left}, {right})";
+
+    public override string Sum(string column) => $"mpp_sum({column})";
+
+    public override object Amount(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public override decimal ReadAmount(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? 0m : Parse(reader.GetString(ordinal));
+
+    public override bool IsStoreFailure(Exception exception) => base.IsStoreFailure(exception) || exception is UnauthorizedAccessException;
+
+    public override async ValueTask<SqlSession> BeginAsync(bool write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _connection ?? Open();
+            return new Session(this, connection.BeginTransaction(deferred: !write));
+        }
+        catch
+        {
+            _gate.Release();
+            throw;
+        }
+    }
+
+    public override ValueTask LockSeriesAsync(SqlSession session, string unit, IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask; // the write session holds the file's write lock
+
+    public override ValueTask LockSchemaAsync(SqlSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var command in _commands.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _commands.Clear();
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static decimal Parse(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    private SqliteConnection Open()
+    {
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            connection.CreateFunction<string?, string?, string?>("mpp_add",
+                static (a, b) => (Parse(a ?? "0") + Parse(b ?? "0")).ToString(CultureInfo.InvariantCulture), isDeterministic: true);
+            connection.CreateAggregate<string?, decimal, string>("mpp_sum", 0m,
+                static (sum, value) => value is null ? sum : sum + Parse(value), static sum => sum.ToString(CultureInfo.InvariantCulture), isDeterministic: true);
+            using (var pragma = connection.CreateCommand())
+            {
+                // WAL: readers never block the writer; NORMAL: a commit survives the process dying (SIGKILL), and only the
+                // last commits can be lost if the machine itself loses power. busy_timeout: wait for another process's lock.
+                pragma.CommandText = "PRAGMA busy_timeout = 30000;";
+                pragma.ExecuteNonQuery();
+                pragma.CommandText = "PRAGMA journal_mode = WAL;";
+                var mode = pragma.ExecuteScalar() as string;
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new LedgerStoreException(MppErrorCode.LedgerUnavailable,
+                        $"The {Describe} cannot use write-ahead logging (journal mode '{mode}'); put the file on a local file system.");
+                }
+
+                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                pragma.ExecuteNonQuery();
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        return connection;
+    }
+
+    private SqliteCommand Cached(string sql, int parameterCount)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection!.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < parameterCount; i++)
+            {
+                command.Parameters.Add(new SqliteParameter("@p" + i.ToString(CultureInfo.InvariantCulture), null));
+            }
+
+            if (_commands.Count < 256)
+            {
+                _commands.Add(sql, command); // list queries vary; the fixed statements are far fewer
+            }
+        }
+
+        return command;
+    }
+
+    private sealed class Session(SqliteStore store, SqliteTransaction transaction) : SqlSession
+    {
+        private bool _done;
+
+        public override ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            transaction.Commit();
+            _done = true;
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_done)
+                {
+                    transaction.Rollback();
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                store._gate.Release();
+            }
+        }
+
+        protected override DbCommand Command(string sql, int parameterCount)
+        {
+            var command = store.Cached(sql, parameterCount);
+            command.Transaction = transaction;
+            return command;
+        }
+    }
+}

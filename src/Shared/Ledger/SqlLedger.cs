@@ -1,0 +1,305 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mpp.Client.Ledger.Sql;
+
+/// <summary>
+/// The durable ledger's rules in SQL, shared by the SQLite and PostgreSQL stores (<see cref="SqlStore"/> holds what
+/// differs). Tables: <c>mpp_ledger_entries</c> (one row per reservation), <c>mpp_ledger_series</c> (one row per scope and
+/// unit: the lifetime total, and the row a reservation locks), <c>mpp_ledger_buckets</c> (per scope, unit and second: what
+/// rolling windows sum), <c>mpp_ledger_windows</c> (the window lengths in use, so compaction keeps what they need).
+/// </summary>
+internal sealed partial class SqlLedger : IAsyncDisposable
+{
+    private const int Reserved = (int)LedgerEntryState.Reserved;
+    private const int Sent = (int)LedgerEntryState.Sent;
+    private const int Unknown = (int)LedgerEntryState.Unknown;
+    private const int Settled = (int)LedgerEntryState.Settled;
+    private const int Released = (int)LedgerEntryState.Released;
+
+    private const string EntryColumns =
+        "id, unit, host, amount, state, created_ms, updated_ms, lease_ms, wallet_reference, reference, description, method, intent, challenge_id, kind, parent_id, scopes, segments, charge_amount";
+
+    private readonly SqlStore _store;
+    private readonly TimeProvider _time;
+    private readonly SqlLedgerSettings _settings;
+    private readonly ILogger _logger;
+    private readonly LedgerMetrics _metrics;
+    private readonly Lock _initGate = new();
+    private readonly HashSet<long> _windowsRecorded = [];
+    private Task? _init;
+    private long _lastSweepSecond = long.MinValue;
+    private long _nextCompactionSecond = long.MinValue;
+
+    public SqlLedger(SqlStore store, SqlLedgerSettings settings, TimeProvider time, ILogger logger, LedgerMetrics metrics)
+    {
+        _store = store;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    /// <summary>Entries found sent or unknown when the store was opened.</summary>
+    public IReadOnlyList<LedgerEntry> PendingAtStart { get; private set; } = [];
+
+    public async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        ArgumentNullException.ThrowIfNull(limits);
+        ct.ThrowIfCancellationRequested();
+        await ReadyAsync(ct).ConfigureAwait(false);
+        return await Guard(async () =>
+        {
+            await MaintainAsync(ct).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            var second = now.ToUnixTimeSeconds();
+            var keys = SeriesKeys.For(charge, limits);
+            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
+            await using var session = s.ConfigureAwait(false);
+            await _store.LockSeriesAsync(s, charge.Unit, keys, ct).ConfigureAwait(false);
+            if (await s.ScalarAsync("SELECT 1 FROM mpp_ledger_entries WHERE id = @p0", ct, charge.Id).ConfigureAwait(false) is not null)
+            {
+                return LedgerReservation.Reserved(charge.Id); // a retried reserve counts once
+            }
+
+            if (await CheckAsync(s, charge.Unit, charge.Amount, limits, second, ct).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            await RecordWindowsAsync(s, charge.Unit, limits, ct).ConfigureAwait(false);
+            var nowMs = now.ToUnixTimeMilliseconds();
+            await s.ExecuteAsync(
+                $"INSERT INTO mpp_ledger_entries ({EntryColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, NULL, @p6, NULL, NULL, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p3)",
+                ct, charge.Id, charge.Unit, charge.Host, _store.Amount(charge.Amount), Reserved, nowMs, nowMs + (long)_settings.Lease.TotalMilliseconds,
+                charge.Description, charge.Method, charge.Intent, charge.ChallengeId, (int)charge.Kind, charge.ParentId, SeriesKeys.Join(keys),
+                EntrySegments.Of(second, charge.Amount).ToString()).ConfigureAwait(false);
+            foreach (var key in keys)
+            {
+                await AddAsync(s, key, charge.Unit, second, charge.Amount, ct).ConfigureAwait(false);
+            }
+
+            await s.CommitAsync(ct).ConfigureAwait(false);
+            return LedgerReservation.Reserved(charge.Id);
+        }).ConfigureAwait(false);
+    }
+
+    public async ValueTask MarkSentAsync(Guid reservationId, string? walletReference, CancellationToken ct)
+    {
+        await ReadyAsync(ct).ConfigureAwait(false);
+        var released = await Guard(async () =>
+        {
+            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
+            await using var session = s.ConfigureAwait(false);
+            var changed = await s.ExecuteAsync(
+                "UPDATE mpp_ledger_entries SET state = CASE WHEN state = @p1 THEN @p2 ELSE state END, wallet_reference = COALESCE(@p3, wallet_reference), updated_ms = @p4 WHERE id = @p0 AND state IN (@p1, @p2, @p5)",
+                ct, reservationId, Reserved, Sent, walletReference, _time.GetUtcNow().ToUnixTimeMilliseconds(), Unknown).ConfigureAwait(false);
+            var state = changed > 0 ? null : await s.ScalarAsync("SELECT state FROM mpp_ledger_entries WHERE id = @p0", ct, reservationId).ConfigureAwait(false);
+            await s.CommitAsync(ct).ConfigureAwait(false);
+            return state is not null && Convert.ToInt32(state, System.Globalization.CultureInfo.InvariantCulture) == Released;
+        }).ConfigureAwait(false);
+        if (released)
+        {
+            throw new LedgerStoreException(MppErrorCode.ReservationExpired,
+                $"The ledger reservation {reservationId:N} was released before its credential was sent (its lease ran out, or it was resolved); the credential must not be sent.");
+        }
+    }
+
+    public async ValueTask CompleteAsync(Guid reservationId, LedgerOutcome outcome, string? reference, decimal? finalAmount, CancellationToken ct)
+    {
+        if (finalAmount is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(finalAmount), "A final amount cannot be negative.");
+        }
+
+        await ReadyAsync(ct).ConfigureAwait(false);
+        await Guard(async () =>
+        {
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
+            await using var session = s.ConfigureAwait(false);
+            if (outcome == LedgerOutcome.Unknown || (outcome == LedgerOutcome.Settled && finalAmount is null))
+            {
+                // No amount changes: one statement, no series lock.
+                await s.ExecuteAsync(
+                    "UPDATE mpp_ledger_entries SET state = @p1, reference = COALESCE(@p2, reference), updated_ms = @p3 WHERE id = @p0 AND state IN (@p4, @p5, @p6)",
+                    ct, reservationId, outcome == LedgerOutcome.Unknown ? Unknown : Settled, reference, nowMs, Reserved, Sent, Unknown).ConfigureAwait(false);
+            }
+            else
+            {
+                await SetFinalAsync(s, reservationId, outcome == LedgerOutcome.Released ? Released : Settled, outcome == LedgerOutcome.Released ? 0 : finalAmount!.Value,
+                    reference, ct).ConfigureAwait(false);
+            }
+
+            await s.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    public async ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfNegative(newAmount);
+        await ReadyAsync(ct).ConfigureAwait(false);
+        var result = await Guard<LedgerReservation?>(async () =>
+        {
+            var second = _time.GetUtcNow().ToUnixTimeSeconds();
+            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
+            await using var session = s.ConfigureAwait(false);
+            if (await ReadOpenAsync(s, reservationId, ct).ConfigureAwait(false) is not { } entry)
+            {
+                return null;
+            }
+
+            await _store.LockSeriesAsync(s, entry.Unit, SeriesKeys.With(entry.Keys, entry.Unit, limits), ct).ConfigureAwait(false);
+            var delta = newAmount - entry.Segments.Total;
+            if (delta > 0 && await CheckAsync(s, entry.Unit, delta, limits, second, ct).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            await RecordWindowsAsync(s, entry.Unit, limits, ct).ConfigureAwait(false);
+            await ApplyAsync(s, entry, newAmount, second, ct).ConfigureAwait(false);
+            await s.ExecuteAsync("UPDATE mpp_ledger_entries SET amount = @p1, segments = @p2, updated_ms = @p3 WHERE id = @p0",
+                ct, reservationId, _store.Amount(newAmount), entry.Segments.ToString(), _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            await s.CommitAsync(ct).ConfigureAwait(false);
+            return LedgerReservation.Reserved(reservationId);
+        }).ConfigureAwait(false);
+        return result ?? throw new InvalidOperationException($"There is no pending ledger reservation {reservationId:N}.");
+    }
+
+    /// <summary>Settles at a new amount or releases (amount 0) an open entry, in the session's transaction.</summary>
+    private async ValueTask SetFinalAsync(SqlSession s, Guid id, int state, decimal amount, string? reference, CancellationToken ct)
+    {
+        if (await ReadOpenAsync(s, id, ct).ConfigureAwait(false) is not { } entry)
+        {
+            return; // unknown or already final
+        }
+
+        await _store.LockSeriesAsync(s, entry.Unit, entry.Keys, ct).ConfigureAwait(false);
+        await ApplyAsync(s, entry, amount, _time.GetUtcNow().ToUnixTimeSeconds(), ct).ConfigureAwait(false);
+        await s.ExecuteAsync(
+            "UPDATE mpp_ledger_entries SET state = @p1, amount = @p2, segments = @p3, reference = COALESCE(@p4, reference), updated_ms = @p5 WHERE id = @p0",
+            ct, id, state, _store.Amount(amount), entry.Segments.ToString(), reference, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the entry's amount to <paramref name="amount"/> in every series it counts in (increases at <paramref name="second"/>).</summary>
+    private async ValueTask ApplyAsync(SqlSession s, OpenEntry entry, decimal amount, long second, CancellationToken ct)
+    {
+        foreach (var (at, delta) in entry.Segments.SetTotal(amount, second))
+        {
+            foreach (var key in entry.Keys)
+            {
+                if (delta > 0)
+                {
+                    await AddAsync(s, key, entry.Unit, at, delta, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A bucket already compacted away is outside every window: only the lifetime total changes then.
+                    await s.ExecuteAsync($"UPDATE mpp_ledger_buckets SET amount = {_store.Add("amount", "@p3")} WHERE scope = @p0 AND unit = @p1 AND second = @p2",
+                        ct, key, entry.Unit, at, _store.Amount(delta)).ConfigureAwait(false);
+                    await s.ExecuteAsync($"UPDATE mpp_ledger_series SET lifetime = {_store.Add("lifetime", "@p2")} WHERE scope = @p0 AND unit = @p1",
+                        ct, key, entry.Unit, _store.Amount(delta)).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async ValueTask AddAsync(SqlSession s, string key, string unit, long second, decimal amount, CancellationToken ct)
+    {
+        await s.ExecuteAsync(
+            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
+            ct, key, unit, second, _store.Amount(amount)).ConfigureAwait(false);
+        await s.ExecuteAsync(
+            $"INSERT INTO mpp_ledger_series (scope, unit, lifetime) VALUES (@p0, @p1, @p2) ON CONFLICT (scope, unit) DO UPDATE SET lifetime = {_store.Add("mpp_ledger_series.lifetime", "excluded.lifetime")}",
+            ct, key, unit, _store.Amount(amount)).ConfigureAwait(false);
+    }
+
+    /// <summary>The first limit (in order) that <paramref name="amount"/> more would exceed, as a refusal; null when all allow it.</summary>
+    private async ValueTask<LedgerReservation?> CheckAsync(SqlSession s, string unit, decimal amount, IReadOnlyList<SpendingLimit> limits, long second, CancellationToken ct)
+    {
+        foreach (var limit in limits)
+        {
+            if (!string.Equals(limit.Unit, unit, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var spent = await TotalAsync(s, SeriesKeys.Of(limit.Scope), unit, limit.Window, second, ct).ConfigureAwait(false);
+            if (spent + amount > limit.Cap)
+            {
+                return LedgerReservation.Refused(limit, spent);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Everything counted in a series over a window (bucket seconds s with s + window ≥ now), or its lifetime.</summary>
+    private async ValueTask<decimal> TotalAsync(SqlSession s, string key, string unit, TimeSpan? window, long second, CancellationToken ct)
+    {
+        object? value = window is { } w
+            ? await s.ScalarAsync($"SELECT {_store.Sum("amount")} FROM mpp_ledger_buckets WHERE scope = @p0 AND unit = @p1 AND second >= @p2",
+                ct, key, unit, second - WindowSeconds(w)).ConfigureAwait(false)
+            : await s.ScalarAsync("SELECT lifetime FROM mpp_ledger_series WHERE scope = @p0 AND unit = @p1", ct, key, unit).ConfigureAwait(false);
+        return value switch
+        {
+            null => 0m,
+            decimal d => d,
+            string text => decimal.Parse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture),
+            _ => Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>Records the window lengths in use (once per process each), so compaction never drops what a window sums.</summary>
+    private async ValueTask RecordWindowsAsync(SqlSession s, string unit, IReadOnlyList<SpendingLimit> limits, CancellationToken ct)
+    {
+        foreach (var limit in limits)
+        {
+            if (limit.Window is { } w && string.Equals(limit.Unit, unit, StringComparison.Ordinal))
+            {
+                var seconds = WindowSeconds(w);
+                bool known;
+                lock (_windowsRecorded)
+                {
+                    known = _windowsRecorded.Contains(seconds);
+                }
+
+                if (!known)
+                {
+                    await s.ExecuteAsync("INSERT INTO mpp_ledger_windows (seconds) VALUES (@p0) ON CONFLICT (seconds) DO NOTHING", ct, seconds).ConfigureAwait(false);
+                    lock (_windowsRecorded)
+                    {
+                        _windowsRecorded.Add(seconds);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long WindowSeconds(TimeSpan window) => Math.Max(1, (long)Math.Ceiling(window.TotalSeconds));
+
+    private async ValueTask<OpenEntry?> ReadOpenAsync(SqlSession s, Guid id, CancellationToken ct)
+    {
+        var reader = await s.ReadAsync($"SELECT unit, scopes, segments, state FROM mpp_ledger_entries WHERE id = @p0 AND state IN (@p1, @p2, @p3){_store.ForUpdate}",
+            ct, id, Reserved, Sent, Unknown).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new OpenEntry(id, reader.GetString(0), SeriesKeys.Split(reader.GetString(1)), EntrySegments.Parse(reader.GetString(2)), reader.GetInt32(3));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    private sealed record OpenEntry(Guid Id, string Unit, IReadOnlyList<string> Keys, EntrySegments Segments, int State);
+}

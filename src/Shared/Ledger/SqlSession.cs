@@ -1,0 +1,39 @@
+using System.Data.Common;
+
+namespace Mpp.Client.Ledger.Sql;
+
+/// <summary>One transaction of a <see cref="SqlStore"/>: commands with positional parameters <c>@p0</c>, <c>@p1</c>, ...</summary>
+internal abstract class SqlSession : IAsyncDisposable
+{
+    /// <summary>A command for <paramref name="sql"/> in this transaction, with <paramref name="parameterCount"/> parameters <c>@p0</c>...</summary>
+    protected abstract DbCommand Command(string sql, int parameterCount);
+
+    /// <summary>Commits; without a commit, disposing rolls back.</summary>
+    public abstract ValueTask CommitAsync(CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+
+    public async ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] values) =>
+        await Prepare(sql, values).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        var value = await Prepare(sql, values).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is DBNull ? null : value;
+    }
+
+    public Task<DbDataReader> ReadAsync(string sql, CancellationToken cancellationToken, params object?[] values) =>
+        Prepare(sql, values).ExecuteReaderAsync(cancellationToken);
+
+    private DbCommand Prepare(string sql, object?[] values)
+    {
+        var command = Command(sql, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command;
+    }
+}
