@@ -17,7 +17,7 @@ namespace Mpp.Client.Ledger.Sqlite;
 /// or otherwise by the first call. A reservation never sent is released once <see cref="SqliteLedgerOptions.Lease"/> has
 /// passed; a sent one stays counted until it is completed or resolved.
 /// </remarks>
-public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDurableLedger
+public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDisposable, IDurableLedger
 {
     private readonly SqlLedger _ledger;
 
@@ -74,4 +74,7 @@ public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDur
 
     /// <summary>Closes the database file.</summary>
     public ValueTask DisposeAsync() => _ledger.DisposeAsync();
+
+    /// <summary>Closes the database file (SQLite closes synchronously, so nothing waits on I/O here).</summary>
+    public void Dispose() => _ledger.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
