@@ -10,6 +10,9 @@ internal static class LedgerStores
             case "Sqlite":
                 mpp.UseSqliteLedger();
                 break;
+            case "PostgreSql":
+                mpp.UsePostgreSqlLedger();
+                break;
             default:
                 throw new ArgumentException($"Unknown ledger provider {provider}.", nameof(provider));
         }
