@@ -6,8 +6,20 @@ namespace Mpp.Client.Ledger.Tests;
 internal sealed class Agent : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _errors = new();
 
-    private Agent(Process process) => _process = process;
+    private Agent(Process process)
+    {
+        _process = process;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (_errors)
+            {
+                _errors.AppendLine(e.Data);
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
 
     public int Id => _process.Id;
 
@@ -26,10 +38,7 @@ internal sealed class Agent : IDisposable
             info.ArgumentList.Add(a);
         }
 
-        var process = Process.Start(info)!;
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginErrorReadLine();
-        return new Agent(process);
+        return new Agent(Process.Start(info)!);
     }
 
     /// <summary>The next line that starts with <paramref name="prefix"/>, split on spaces after it.</summary>
@@ -44,7 +53,14 @@ internal sealed class Agent : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"The agent exited (code {(_process.HasExited ? _process.ExitCode : -1)}) before writing {prefix}.");
+        await _process.WaitForExitAsync(timeout.Token);
+        string errors;
+        lock (_errors)
+        {
+            errors = _errors.ToString();
+        }
+
+        throw new InvalidOperationException($"The agent exited (code {_process.ExitCode}) before writing {prefix}: {errors}");
     }
 
     public Task WriteAsync(string line) => _process.StandardInput.WriteLineAsync(line);
