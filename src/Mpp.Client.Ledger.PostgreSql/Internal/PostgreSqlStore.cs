@@ -60,6 +60,10 @@ internal sealed class PostgreSqlStore : SqlStore
 
     public override object Amount(decimal value) => value;
 
+    public override string ScopeRows(string parameter) => $"unnest({parameter}::text[]) AS scope_rows(value)";
+
+    public override object ScopeList(IReadOnlyList<string> keys) => keys as string[] ?? [.. keys];
+
     public override decimal ReadAmount(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0m : reader.GetDecimal(ordinal);
 
     public override async ValueTask<SqlSession> BeginAsync(bool write, CancellationToken cancellationToken)

@@ -50,6 +50,25 @@ internal sealed class SqliteStore(string path) : SqlStore
 
     public override object Amount(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
+    public override string ScopeRows(string parameter) => $"json_each({parameter})";
+
+    public override object ScopeList(IReadOnlyList<string> keys)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var key in keys)
+            {
+                json.WriteStringValue(key);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public override decimal ReadAmount(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? 0m : Parse(reader.GetString(ordinal));
 

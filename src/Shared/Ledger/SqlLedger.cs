@@ -42,48 +42,6 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     /// <summary>Entries found sent or unknown when the store was opened.</summary>
     public IReadOnlyList<LedgerEntry> PendingAtStart { get; private set; } = [];
 
-    public async ValueTask<LedgerReservation> ReserveAsync(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(charge);
-        ArgumentNullException.ThrowIfNull(limits);
-        ct.ThrowIfCancellationRequested();
-        await ReadyAsync(ct).ConfigureAwait(false);
-        return await Guard(async () =>
-        {
-            await MaintainAsync(ct).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-            var second = now.ToUnixTimeSeconds();
-            var keys = SeriesKeys.For(charge, limits);
-            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
-            await using var session = s.ConfigureAwait(false);
-            await _store.LockSeriesAsync(s, charge.Unit, keys, ct).ConfigureAwait(false);
-            if (await s.ScalarAsync("SELECT 1 FROM mpp_ledger_entries WHERE id = @p0", ct, charge.Id).ConfigureAwait(false) is not null)
-            {
-                return LedgerReservation.Reserved(charge.Id); // a retried reserve counts once
-            }
-
-            if (await CheckAsync(s, charge.Unit, charge.Amount, limits, second, ct).ConfigureAwait(false) is { } refused)
-            {
-                return refused;
-            }
-
-            await RecordWindowsAsync(s, charge.Unit, limits, ct).ConfigureAwait(false);
-            var nowMs = now.ToUnixTimeMilliseconds();
-            await s.ExecuteAsync(
-                $"INSERT INTO mpp_ledger_entries ({EntryColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, NULL, @p6, NULL, NULL, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p3)",
-                ct, charge.Id, charge.Unit, charge.Host, _store.Amount(charge.Amount), Reserved, nowMs, nowMs + (long)_settings.Lease.TotalMilliseconds,
-                charge.Description, charge.Method, charge.Intent, charge.ChallengeId, (int)charge.Kind, charge.ParentId, SeriesKeys.Join(keys),
-                EntrySegments.Of(second, charge.Amount).ToString()).ConfigureAwait(false);
-            foreach (var key in keys)
-            {
-                await AddAsync(s, key, charge.Unit, second, charge.Amount, ct).ConfigureAwait(false);
-            }
-
-            await s.CommitAsync(ct).ConfigureAwait(false);
-            return LedgerReservation.Reserved(charge.Id);
-        }).ConfigureAwait(false);
-    }
-
     public async ValueTask MarkSentAsync(Guid reservationId, string? walletReference, CancellationToken ct)
     {
         await ReadyAsync(ct).ConfigureAwait(false);
@@ -186,34 +144,32 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     /// <summary>Moves the entry's amount to <paramref name="amount"/> in every series it counts in (increases at <paramref name="second"/>).</summary>
     private async ValueTask ApplyAsync(SqlSession s, OpenEntry entry, decimal amount, long second, CancellationToken ct)
     {
+        var keys = _store.ScopeList(entry.Keys);
         foreach (var (at, delta) in entry.Segments.SetTotal(amount, second))
         {
-            foreach (var key in entry.Keys)
+            if (delta > 0)
             {
-                if (delta > 0)
-                {
-                    await AddAsync(s, key, entry.Unit, at, delta, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    // A bucket already compacted away is outside every window: only the lifetime total changes then.
-                    await s.ExecuteAsync($"UPDATE mpp_ledger_buckets SET amount = {_store.Add("amount", "@p3")} WHERE scope = @p0 AND unit = @p1 AND second = @p2",
-                        ct, key, entry.Unit, at, _store.Amount(delta)).ConfigureAwait(false);
-                    await s.ExecuteAsync($"UPDATE mpp_ledger_series SET lifetime = {_store.Add("lifetime", "@p2")} WHERE scope = @p0 AND unit = @p1",
-                        ct, key, entry.Unit, _store.Amount(delta)).ConfigureAwait(false);
-                }
+                await AddAsync(s, keys, entry.Unit, at, delta, ct).ConfigureAwait(false);
+                continue;
             }
+
+            // A bucket already compacted away is outside every window: only the lifetime total changes then.
+            await s.ExecuteAsync($"UPDATE mpp_ledger_buckets SET amount = {_store.Add("amount", "@p3")} WHERE scope IN (SELECT value FROM {_store.ScopeRows("@p0")}) AND unit = @p1 AND second = @p2",
+                ct, keys, entry.Unit, at, _store.Amount(delta)).ConfigureAwait(false);
+            await s.ExecuteAsync($"UPDATE mpp_ledger_series SET lifetime = {_store.Add("lifetime", "@p2")} WHERE scope IN (SELECT value FROM {_store.ScopeRows("@p0")}) AND unit = @p1",
+                ct, keys, entry.Unit, _store.Amount(delta)).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask AddAsync(SqlSession s, string key, string unit, long second, decimal amount, CancellationToken ct)
+    /// <summary>Adds <paramref name="amount"/> at <paramref name="second"/> to every series in <paramref name="keys"/> (a <see cref="SqlStore.ScopeList"/>): two statements, whatever the number of scopes.</summary>
+    private async ValueTask AddAsync(SqlSession s, object keys, string unit, long second, decimal amount, CancellationToken ct)
     {
         await s.ExecuteAsync(
-            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
-            ct, key, unit, second, _store.Amount(amount)).ConfigureAwait(false);
+            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT value, @p1, @p2, @p3 FROM {_store.ScopeRows("@p0")} WHERE true ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
+            ct, keys, unit, second, _store.Amount(amount)).ConfigureAwait(false);
         await s.ExecuteAsync(
-            $"INSERT INTO mpp_ledger_series (scope, unit, lifetime) VALUES (@p0, @p1, @p2) ON CONFLICT (scope, unit) DO UPDATE SET lifetime = {_store.Add("mpp_ledger_series.lifetime", "excluded.lifetime")}",
-            ct, key, unit, _store.Amount(amount)).ConfigureAwait(false);
+            $"INSERT INTO mpp_ledger_series (scope, unit, lifetime) SELECT value, @p1, @p2 FROM {_store.ScopeRows("@p0")} WHERE true ON CONFLICT (scope, unit) DO UPDATE SET lifetime = {_store.Add("mpp_ledger_series.lifetime", "excluded.lifetime")}",
+            ct, keys, unit, _store.Amount(amount)).ConfigureAwait(false);
     }
 
     /// <summary>The first limit (in order) that <paramref name="amount"/> more would exceed, as a refusal; null when all allow it.</summary>

@@ -29,6 +29,12 @@ internal abstract class SqlStore : IAsyncDisposable
     /// <summary>An exact sum of an amount column over rows in SQL (null over no rows).</summary>
     public abstract string Sum(string column);
 
+    /// <summary>A table expression with one column <c>value</c>: the scope keys passed as <paramref name="parameter"/> (see <see cref="ScopeList"/>).</summary>
+    public abstract string ScopeRows(string parameter);
+
+    /// <summary>Scope keys as one parameter value for <see cref="ScopeRows"/>.</summary>
+    public abstract object ScopeList(IReadOnlyList<string> keys);
+
     /// <summary>An amount as a parameter value.</summary>
     public abstract object Amount(decimal value);
 

@@ -31,7 +31,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
     public string Password { get; }
 
     public string ConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Password={Password};Database={database};Pooling=true;Maximum Pool Size=50";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Password={Password};Database={database};Pooling=true;Maximum Pool Size=20";
 
     /// <summary>Starts a cluster; <paramref name="durable"/> false turns fsync off (tests), true keeps the defaults (benchmarks).</summary>
     public static async Task<PostgresCluster> StartAsync(bool durable = false)
