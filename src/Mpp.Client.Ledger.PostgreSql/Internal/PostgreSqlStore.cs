@@ -46,8 +46,6 @@ internal sealed class PostgreSqlStore : SqlStore
               scopes text NOT NULL, segments text NOT NULL, charge_amount numeric NOT NULL)
             """,
             "CREATE INDEX mpp_ledger_entries_open ON mpp_ledger_entries (state, lease_ms) WHERE state < 3",
-            "CREATE INDEX mpp_ledger_entries_created ON mpp_ledger_entries (created_ms)",
-            "CREATE TABLE mpp_ledger_series (scope text NOT NULL, unit text NOT NULL, lifetime numeric NOT NULL, PRIMARY KEY (scope, unit))",
             "CREATE TABLE mpp_ledger_buckets (scope text NOT NULL, unit text NOT NULL, second bigint NOT NULL, amount numeric NOT NULL, PRIMARY KEY (scope, unit, second))",
             "CREATE TABLE mpp_ledger_windows (seconds bigint NOT NULL PRIMARY KEY)",
         ],
@@ -83,9 +81,10 @@ internal sealed class PostgreSqlStore : SqlStore
 
     public override async ValueTask LockSeriesAsync(SqlSession session, string unit, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
-        // Creates missing series rows and locks all of them, in the sorted order of the array (the same for every caller).
+        // Creates the missing lifetime rows (second -1) of the series and locks them all, in the sorted order of the array
+        // (the same for every caller).
         await session.ExecuteAsync(
-            "INSERT INTO mpp_ledger_series (scope, unit, lifetime) SELECT s, @p1, 0 FROM unnest(@p0::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n ON CONFLICT (scope, unit) DO UPDATE SET lifetime = mpp_ledger_series.lifetime",
+            "INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT s, @p1, -1, 0 FROM unnest(@p0::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n ON CONFLICT (scope, unit, second) DO UPDATE SET amount = mpp_ledger_buckets.amount",
             cancellationToken, scopes.ToArray(), unit).ConfigureAwait(false);
     }
 

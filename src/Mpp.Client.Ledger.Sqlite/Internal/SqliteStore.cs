@@ -20,7 +20,7 @@ internal sealed class SqliteStore(string path) : SqlStore
 
     public override int SchemaVersion => 1;
 
-    public override string InsertionOrder => "rowid";
+    public override string InsertionOrder => "id"; // entries without a rowid: equal creation times list in id order
 
     public override string ForUpdate => string.Empty; // BEGIN IMMEDIATE already holds the write lock
 
@@ -33,11 +33,9 @@ internal sealed class SqliteStore(string path) : SqlStore
               id BLOB NOT NULL PRIMARY KEY, unit TEXT NOT NULL, host TEXT NOT NULL, amount TEXT NOT NULL, state INTEGER NOT NULL,
               created_ms INTEGER NOT NULL, updated_ms INTEGER, lease_ms INTEGER NOT NULL, wallet_reference TEXT, reference TEXT,
               description TEXT, method TEXT, intent TEXT, challenge_id TEXT, kind INTEGER NOT NULL, parent_id BLOB,
-              scopes TEXT NOT NULL, segments TEXT NOT NULL, charge_amount TEXT NOT NULL)
+              scopes TEXT NOT NULL, segments TEXT NOT NULL, charge_amount TEXT NOT NULL) WITHOUT ROWID
             """,
             "CREATE INDEX mpp_ledger_entries_open ON mpp_ledger_entries (state, lease_ms) WHERE state < 3",
-            "CREATE INDEX mpp_ledger_entries_created ON mpp_ledger_entries (created_ms)",
-            "CREATE TABLE mpp_ledger_series (scope TEXT NOT NULL, unit TEXT NOT NULL, lifetime TEXT NOT NULL, PRIMARY KEY (scope, unit)) WITHOUT ROWID",
             "CREATE TABLE mpp_ledger_buckets (scope TEXT NOT NULL, unit TEXT NOT NULL, second INTEGER NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (scope, unit, second)) WITHOUT ROWID",
             "CREATE TABLE mpp_ledger_windows (seconds INTEGER NOT NULL PRIMARY KEY)",
         ],

@@ -113,7 +113,7 @@ internal sealed partial class SqlLedger
             await using (reading.ConfigureAwait(false))
             {
                 var s = reading;
-                var reader = await s.ReadAsync("SELECT id FROM mpp_ledger_entries WHERE state = @p0 AND lease_ms <= @p1 LIMIT @p2", ct, Reserved, nowMs, LeaseSweepBatch).ConfigureAwait(false);
+                var reader = await s.ReadAsync("SELECT id FROM mpp_ledger_entries WHERE state < 3 AND state = @p0 AND lease_ms <= @p1 LIMIT @p2", ct, Reserved, nowMs, LeaseSweepBatch).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -150,8 +150,8 @@ internal sealed partial class SqlLedger
         var longest = await s.ScalarAsync("SELECT MAX(seconds) FROM mpp_ledger_windows", ct).ConfigureAwait(false);
         var keep = Math.Max(MinimumBucketRetentionSeconds, longest is null ? 0 : Convert.ToInt64(longest, CultureInfo.InvariantCulture)) + 1;
 
-        // Window buckets older than every window leave; the lifetime totals in mpp_ledger_series already hold them.
-        var buckets = await s.ExecuteAsync("DELETE FROM mpp_ledger_buckets WHERE second < @p0", ct, now.ToUnixTimeSeconds() - keep).ConfigureAwait(false);
+        // Window buckets older than every window leave; the lifetime totals (second -1) already hold them.
+        var buckets = await s.ExecuteAsync("DELETE FROM mpp_ledger_buckets WHERE second >= 0 AND second < @p0", ct, now.ToUnixTimeSeconds() - keep).ConfigureAwait(false);
         var entries = await s.ExecuteAsync("DELETE FROM mpp_ledger_entries WHERE state IN (@p0, @p1) AND COALESCE(updated_ms, created_ms) < @p2",
             ct, Settled, Released, now.ToUnixTimeMilliseconds() - (long)_settings.Retention.TotalMilliseconds).ConfigureAwait(false);
         await s.CommitAsync(ct).ConfigureAwait(false);

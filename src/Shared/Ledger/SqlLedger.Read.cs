@@ -37,7 +37,7 @@ internal sealed partial class SqlLedger
             var total = await TotalAsync(s, key, unit, window, second, ct).ConfigureAwait(false);
             var from = window is { } w ? second - WindowSeconds(w) : long.MinValue;
             var locked = 0m;
-            var reader = await s.ReadAsync("SELECT scopes, segments FROM mpp_ledger_entries WHERE unit = @p0 AND state IN (@p1, @p2, @p3)",
+            var reader = await s.ReadAsync("SELECT scopes, segments FROM mpp_ledger_entries WHERE state < 3 AND unit = @p0 AND state IN (@p1, @p2, @p3)",
                 ct, unit, Reserved, Sent, Unknown).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -4,9 +4,9 @@ namespace Mpp.Client.Ledger.Sql;
 
 /// <summary>
 /// The durable ledger's rules in SQL, shared by the SQLite and PostgreSQL stores (<see cref="SqlStore"/> holds what
-/// differs). Tables: <c>mpp_ledger_entries</c> (one row per reservation), <c>mpp_ledger_series</c> (one row per scope and
-/// unit: the lifetime total, and the row a reservation locks), <c>mpp_ledger_buckets</c> (per scope, unit and second: what
-/// rolling windows sum), <c>mpp_ledger_windows</c> (the window lengths in use, so compaction keeps what they need).
+/// differs). Tables: <c>mpp_ledger_entries</c> (one row per reservation), <c>mpp_ledger_buckets</c> (per scope, unit and
+/// second: what rolling windows sum; second -1 holds the series' lifetime total and is the row a reserve locks), and
+/// <c>mpp_ledger_windows</c> (the window lengths in use, so compaction keeps what they need).
 /// </summary>
 internal sealed partial class SqlLedger : IAsyncDisposable
 {
@@ -15,6 +15,9 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     private const int Unknown = (int)LedgerEntryState.Unknown;
     private const int Settled = (int)LedgerEntryState.Settled;
     private const int Released = (int)LedgerEntryState.Released;
+
+    /// <summary>The bucket "second" that holds a series' lifetime total (and is the row a reserve locks).</summary>
+    private const int LifetimeSecond = -1;
 
     private const string EntryColumns =
         "id, unit, host, amount, state, created_ms, updated_ms, lease_ms, wallet_reference, reference, description, method, intent, challenge_id, kind, parent_id, scopes, segments, charge_amount";
@@ -154,23 +157,20 @@ internal sealed partial class SqlLedger : IAsyncDisposable
             }
 
             // A bucket already compacted away is outside every window: only the lifetime total changes then.
-            await s.ExecuteAsync($"UPDATE mpp_ledger_buckets SET amount = {_store.Add("amount", "@p3")} WHERE scope IN (SELECT value FROM {_store.ScopeRows("@p0")}) AND unit = @p1 AND second = @p2",
+            await s.ExecuteAsync(
+                $"UPDATE mpp_ledger_buckets SET amount = {_store.Add("amount", "@p3")} WHERE scope IN (SELECT value FROM {_store.ScopeRows("@p0")}) AND unit = @p1 AND second IN (@p2, {LifetimeSecond})",
                 ct, keys, entry.Unit, at, _store.Amount(delta)).ConfigureAwait(false);
-            await s.ExecuteAsync($"UPDATE mpp_ledger_series SET lifetime = {_store.Add("lifetime", "@p2")} WHERE scope IN (SELECT value FROM {_store.ScopeRows("@p0")}) AND unit = @p1",
-                ct, keys, entry.Unit, _store.Amount(delta)).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Adds <paramref name="amount"/> at <paramref name="second"/> to every series in <paramref name="keys"/> (a <see cref="SqlStore.ScopeList"/>): two statements, whatever the number of scopes.</summary>
-    private async ValueTask AddAsync(SqlSession s, object keys, string unit, long second, decimal amount, CancellationToken ct)
-    {
+    /// <summary>
+    /// Adds <paramref name="amount"/> to the bucket of <paramref name="second"/> and to the lifetime total of every series in
+    /// <paramref name="keys"/> (a <see cref="SqlStore.ScopeList"/>): one statement, whatever the number of scopes.
+    /// </summary>
+    private async ValueTask AddAsync(SqlSession s, object keys, string unit, long second, decimal amount, CancellationToken ct) =>
         await s.ExecuteAsync(
-            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT value, @p1, @p2, @p3 FROM {_store.ScopeRows("@p0")} WHERE true ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
+            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT value, @p1, at.second, @p3 FROM {_store.ScopeRows("@p0")} CROSS JOIN (SELECT @p2 AS second UNION ALL SELECT {LifetimeSecond}) AS at WHERE true ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
             ct, keys, unit, second, _store.Amount(amount)).ConfigureAwait(false);
-        await s.ExecuteAsync(
-            $"INSERT INTO mpp_ledger_series (scope, unit, lifetime) SELECT value, @p1, @p2 FROM {_store.ScopeRows("@p0")} WHERE true ON CONFLICT (scope, unit) DO UPDATE SET lifetime = {_store.Add("mpp_ledger_series.lifetime", "excluded.lifetime")}",
-            ct, keys, unit, _store.Amount(amount)).ConfigureAwait(false);
-    }
 
     /// <summary>The first limit (in order) that <paramref name="amount"/> more would exceed, as a refusal; null when all allow it.</summary>
     private async ValueTask<LedgerReservation?> CheckAsync(SqlSession s, string unit, decimal amount, IReadOnlyList<SpendingLimit> limits, long second, CancellationToken ct)
@@ -198,7 +198,7 @@ internal sealed partial class SqlLedger : IAsyncDisposable
         object? value = window is { } w
             ? await s.ScalarAsync($"SELECT {_store.Sum("amount")} FROM mpp_ledger_buckets WHERE scope = @p0 AND unit = @p1 AND second >= @p2",
                 ct, key, unit, second - WindowSeconds(w)).ConfigureAwait(false)
-            : await s.ScalarAsync("SELECT lifetime FROM mpp_ledger_series WHERE scope = @p0 AND unit = @p1", ct, key, unit).ConfigureAwait(false);
+            : await s.ScalarAsync($"SELECT amount FROM mpp_ledger_buckets WHERE scope = @p0 AND unit = @p1 AND second = {LifetimeSecond}", ct, key, unit).ConfigureAwait(false);
         return value switch
         {
             null => 0m,
