@@ -127,7 +127,7 @@ internal sealed partial class SqlLedger
             {
                 var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
                 await using var session = s.ConfigureAwait(false);
-                if (await ReadOpenAsync(s, id, ct).ConfigureAwait(false) is { State: Reserved })
+                if (await ReadOpenAsync(s, id, lockFirst: null, ct).ConfigureAwait(false) is { State: Reserved })
                 {
                     await SetFinalAsync(s, id, Released, 0, null, ct).ConfigureAwait(false);
                     await s.CommitAsync(ct).ConfigureAwait(false);

@@ -48,18 +48,7 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     public async ValueTask MarkSentAsync(Guid reservationId, string? walletReference, CancellationToken ct)
     {
         await ReadyAsync(ct).ConfigureAwait(false);
-        var released = await Guard(async () =>
-        {
-            var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
-            await using var session = s.ConfigureAwait(false);
-            var changed = await s.ExecuteAsync(
-                "UPDATE mpp_ledger_entries SET state = CASE WHEN state = @p1 THEN @p2 ELSE state END, wallet_reference = COALESCE(@p3, wallet_reference), updated_ms = @p4 WHERE id = @p0 AND state IN (@p1, @p2, @p5)",
-                ct, reservationId, Reserved, Sent, walletReference, _time.GetUtcNow().ToUnixTimeMilliseconds(), Unknown).ConfigureAwait(false);
-            var state = changed > 0 ? null : await s.ScalarAsync("SELECT state FROM mpp_ledger_entries WHERE id = @p0", ct, reservationId).ConfigureAwait(false);
-            await s.CommitAsync(ct).ConfigureAwait(false);
-            return state is not null && Convert.ToInt32(state, System.Globalization.CultureInfo.InvariantCulture) == Released;
-        }).ConfigureAwait(false);
-        if (released)
+        if (await WriteAsync(new PendingUpdate(reservationId, Sent, walletReference)).ConfigureAwait(false) is true)
         {
             throw new LedgerStoreException(MppErrorCode.ReservationExpired,
                 $"The ledger reservation {reservationId:N} was released before its credential was sent (its lease ran out, or it was resolved); the credential must not be sent.");
@@ -74,24 +63,19 @@ internal sealed partial class SqlLedger : IAsyncDisposable
         }
 
         await ReadyAsync(ct).ConfigureAwait(false);
+        if (outcome == LedgerOutcome.Unknown || (outcome == LedgerOutcome.Settled && finalAmount is null))
+        {
+            // No amount changes: one statement, combined with the other writes in flight.
+            await WriteAsync(new PendingUpdate(reservationId, outcome == LedgerOutcome.Unknown ? Unknown : Settled, reference)).ConfigureAwait(false);
+            return;
+        }
+
         await Guard(async () =>
         {
-            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
             await using var session = s.ConfigureAwait(false);
-            if (outcome == LedgerOutcome.Unknown || (outcome == LedgerOutcome.Settled && finalAmount is null))
-            {
-                // No amount changes: one statement, no series lock.
-                await s.ExecuteAsync(
-                    "UPDATE mpp_ledger_entries SET state = @p1, reference = COALESCE(@p2, reference), updated_ms = @p3 WHERE id = @p0 AND state IN (@p4, @p5, @p6)",
-                    ct, reservationId, outcome == LedgerOutcome.Unknown ? Unknown : Settled, reference, nowMs, Reserved, Sent, Unknown).ConfigureAwait(false);
-            }
-            else
-            {
-                await SetFinalAsync(s, reservationId, outcome == LedgerOutcome.Released ? Released : Settled, outcome == LedgerOutcome.Released ? 0 : finalAmount!.Value,
-                    reference, ct).ConfigureAwait(false);
-            }
-
+            await SetFinalAsync(s, reservationId, outcome == LedgerOutcome.Released ? Released : Settled, outcome == LedgerOutcome.Released ? 0 : finalAmount!.Value,
+                reference, ct).ConfigureAwait(false);
             await s.CommitAsync(ct).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -107,12 +91,10 @@ internal sealed partial class SqlLedger : IAsyncDisposable
             var second = _time.GetUtcNow().ToUnixTimeSeconds();
             var s = await _store.BeginAsync(write: true, ct).ConfigureAwait(false);
             await using var session = s.ConfigureAwait(false);
-            if (await ReadOpenAsync(s, reservationId, ct).ConfigureAwait(false) is not { } entry)
+            if (await ReadOpenAsync(s, reservationId, limits, ct).ConfigureAwait(false) is not { } entry)
             {
                 return null;
             }
-
-            await _store.LockSeriesAsync(s, entry.Unit, SeriesKeys.With(entry.Keys, entry.Unit, limits), ct).ConfigureAwait(false);
             var delta = newAmount - entry.Segments.Total;
             if (delta > 0 && await CheckAsync(s, entry.Unit, delta, limits, second, ct).ConfigureAwait(false) is { } refused)
             {
@@ -132,12 +114,10 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     /// <summary>Settles at a new amount or releases (amount 0) an open entry, in the session's transaction.</summary>
     private async ValueTask SetFinalAsync(SqlSession s, Guid id, int state, decimal amount, string? reference, CancellationToken ct)
     {
-        if (await ReadOpenAsync(s, id, ct).ConfigureAwait(false) is not { } entry)
+        if (await ReadOpenAsync(s, id, lockFirst: null, ct).ConfigureAwait(false) is not { } entry)
         {
             return; // unknown or already final
         }
-
-        await _store.LockSeriesAsync(s, entry.Unit, entry.Keys, ct).ConfigureAwait(false);
         await ApplyAsync(s, entry, amount, _time.GetUtcNow().ToUnixTimeSeconds(), ct).ConfigureAwait(false);
         await s.ExecuteAsync(
             "UPDATE mpp_ledger_entries SET state = @p1, amount = @p2, segments = @p3, reference = COALESCE(@p4, reference), updated_ms = @p5 WHERE id = @p0",
@@ -236,9 +216,25 @@ internal sealed partial class SqlLedger : IAsyncDisposable
 
     private static long WindowSeconds(TimeSpan window) => Math.Max(1, (long)Math.Ceiling(window.TotalSeconds));
 
-    private async ValueTask<OpenEntry?> ReadOpenAsync(SqlSession s, Guid id, CancellationToken ct)
+    /// <summary>
+    /// Reads an open entry and locks it for change: first the series it counts in (and those of <paramref name="lockFirst"/>)
+    /// in the one order every writer uses, then its row, so that no two writers wait on each other in a cycle.
+    /// </summary>
+    private async ValueTask<OpenEntry?> ReadOpenAsync(SqlSession s, Guid id, IReadOnlyList<SpendingLimit>? lockFirst, CancellationToken ct)
     {
-        var reader = await s.ReadAsync($"SELECT unit, scopes, segments, state FROM mpp_ledger_entries WHERE id = @p0 AND state IN (@p1, @p2, @p3){_store.ForUpdate}",
+        var unlocked = await ReadEntryAsync(s, id, string.Empty, ct).ConfigureAwait(false);
+        if (unlocked is null)
+        {
+            return null;
+        }
+
+        await _store.LockSeriesAsync(s, unlocked.Unit, SeriesKeys.With(unlocked.Keys, unlocked.Unit, lockFirst ?? []), ct).ConfigureAwait(false);
+        return _store.ForUpdate.Length == 0 ? unlocked : await ReadEntryAsync(s, id, _store.ForUpdate, ct).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<OpenEntry?> ReadEntryAsync(SqlSession s, Guid id, string forUpdate, CancellationToken ct)
+    {
+        var reader = await s.ReadAsync($"SELECT unit, scopes, segments, state FROM mpp_ledger_entries WHERE id = @p0 AND state IN (@p1, @p2, @p3){forUpdate}",
             ct, id, Reserved, Sent, Unknown).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
