@@ -31,6 +31,8 @@ public class DurableLedgerBenchmarks
     private SqlitePaymentLedger _sqliteLedger = null!;
     private PostgreSqlPaymentLedger _postgresLedger = null!;
     private InMemoryPaymentLedger _memory = null!;
+    private PostgreSqlPaymentLedger[] _rowLocks = null!;
+    private PostgreSqlPaymentLedger[] _serializable = null!;
     private long _ids;
 
     [Params(1, 8)]
@@ -58,6 +60,9 @@ public class DurableLedgerBenchmarks
         _postgres = await PostgresCluster.StartAsync(durable: true);
         _postgresLedger = new PostgreSqlPaymentLedger(new PostgreSqlLedgerOptions { ConnectionString = _postgres.ConnectionString() });
         await _postgresLedger.InitializeAsync();
+        // Four ledgers on one database stand for four processes: row locks (the default) against SERIALIZABLE with retry.
+        _rowLocks = await FourLedgersAsync("rowlocks", serializable: false);
+        _serializable = await FourLedgersAsync("serializable", serializable: true);
         _bare = new NpgsqlDataSourceBuilder(_postgres.ConnectionString() + ";Max Auto Prepare=8").Build();
         await using var create = _bare.CreateCommand("CREATE TABLE bare (id bigint PRIMARY KEY, amount numeric NOT NULL, state integer NOT NULL)");
         await create.ExecuteNonQueryAsync();
@@ -73,6 +78,11 @@ public class DurableLedgerBenchmarks
         }
 
         await _postgresLedger.DisposeAsync();
+        foreach (var l in _rowLocks.Concat(_serializable))
+        {
+            await l.DisposeAsync();
+        }
+
         await _bare.DisposeAsync();
         await _postgres.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
@@ -100,6 +110,31 @@ public class DurableLedgerBenchmarks
 
     [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("PostgreSql")]
     public Task PostgreSqlReserveSettle() => RunAsync(_ => PairAsync(_postgresLedger));
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Operations), BenchmarkCategory("PostgreSqlFourLedgers")]
+    public Task PostgreSqlFourLedgersRowLocks() => RunAsync(c => PairAsync(_rowLocks[c % 4]));
+
+    [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("PostgreSqlFourLedgers")]
+    public Task PostgreSqlFourLedgersSerializable() => RunAsync(c => PairAsync(_serializable[c % 4]));
+
+    private async Task<PostgreSqlPaymentLedger[]> FourLedgersAsync(string database, bool serializable)
+    {
+        await using (var admin = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var options = new PostgreSqlLedgerOptions { ConnectionString = _postgres.ConnectionString(database) };
+        var ledgers = Enumerable.Range(0, 4).Select(_ => new PostgreSqlPaymentLedger(options, serializable)).ToArray();
+        foreach (var l in ledgers)
+        {
+            await l.InitializeAsync();
+        }
+
+        return ledgers;
+    }
 
     /// <summary><see cref="Callers"/> concurrent callers, <see cref="Operations"/> operations in all (time is per operation).</summary>
     private async Task RunAsync(Func<int, Task> operation)

@@ -35,12 +35,18 @@ public sealed class PostgreSqlPaymentLedger : IPaymentLedger, IAsyncDisposable, 
     {
     }
 
-    private PostgreSqlPaymentLedger(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlLedgerOptions options, TimeProvider? timeProvider, ILogger? logger, IMeterFactory? meterFactory)
+    /// <summary>The SERIALIZABLE-with-retry alternative to row locks, for the benchmark that compares them.</summary>
+    internal PostgreSqlPaymentLedger(PostgreSqlLedgerOptions options, bool serializable)
+        : this(Build(options), ownsDataSource: true, options, null, null, null, serializable)
+    {
+    }
+
+    private PostgreSqlPaymentLedger(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlLedgerOptions options, TimeProvider? timeProvider, ILogger? logger, IMeterFactory? meterFactory, bool serializable = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Lease, TimeSpan.Zero, "options.Lease");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Retention, TimeSpan.Zero, "options.Retention");
-        _ledger = new SqlLedger(new PostgreSqlStore(dataSource, ownsDataSource), new SqlLedgerSettings(options.Lease, options.Retention),
+        _ledger = new SqlLedger(new PostgreSqlStore(dataSource, ownsDataSource, serializable), new SqlLedgerSettings(options.Lease, options.Retention),
             timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance, new LedgerMetrics(meterFactory));
     }
 

@@ -17,11 +17,19 @@ internal sealed class PostgreSqlStore : SqlStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+    private readonly bool _serializable;
 
-    public PostgreSqlStore(NpgsqlDataSource dataSource, bool ownsDataSource)
+    /// <param name="dataSource">The database.</param>
+    /// <param name="ownsDataSource">Dispose it with the store.</param>
+    /// <param name="serializable">
+    /// The alternative measured against row locks (BENCHMARKS.md): SERIALIZABLE transactions without explicit locks,
+    /// run again on a serialization failure. Row locks are the default and the only public choice.
+    /// </param>
+    public PostgreSqlStore(NpgsqlDataSource dataSource, bool ownsDataSource, bool serializable = false)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
+        _serializable = serializable;
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Describe = $"PostgreSQL ledger at {settings.Host}:{settings.Port}/{settings.Database}"; // never the password
     }
@@ -69,7 +77,7 @@ internal sealed class PostgreSqlStore : SqlStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(write ? (_serializable ? IsolationLevel.Serializable : IsolationLevel.ReadCommitted) : IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             return new Session(connection, transaction);
         }
         catch
@@ -79,8 +87,16 @@ internal sealed class PostgreSqlStore : SqlStore
         }
     }
 
+    public override bool IsRetryable(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
     public override async ValueTask LockSeriesAsync(SqlSession session, string unit, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
+        if (_serializable)
+        {
+            return; // the database detects conflicting reads and writes; the ledger runs the transaction again
+        }
+
         // Creates the missing lifetime rows (second -1) of the series and locks them all, in the sorted order of the array
         // (the same for every caller).
         await session.ExecuteAsync(
@@ -103,7 +119,7 @@ internal sealed class PostgreSqlStore : SqlStore
     {
         private bool _done;
 
-        public override async ValueTask CommitAsync(CancellationToken cancellationToken)
+        protected override async ValueTask CommitCoreAsync(CancellationToken cancellationToken)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _done = true;

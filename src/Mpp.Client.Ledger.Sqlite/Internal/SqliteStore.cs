@@ -190,7 +190,7 @@ internal sealed class SqliteStore(string path) : SqlStore
     {
         private bool _done;
 
-        public override ValueTask CommitAsync(CancellationToken cancellationToken)
+        protected override ValueTask CommitCoreAsync(CancellationToken cancellationToken)
         {
             transaction.Commit();
             _done = true;

@@ -9,6 +9,7 @@ internal sealed partial class SqlLedger
     private const long MinimumBucketRetentionSeconds = 86_400;
     private const long CompactionIntervalSeconds = 3_600;
     private const int LeaseSweepBatch = 64;
+    private const int MaxAttempts = 30;
 
     /// <summary>Opens the store once: creates or migrates the schema, releases expired leases, reports pending entries.</summary>
     /// <exception cref="LedgerStoreException">The store cannot be used, or its schema is newer than this code.</exception>
@@ -164,16 +165,29 @@ internal sealed partial class SqlLedger
     /// <summary>Runs <paramref name="work"/>, turning the store's failures into <see cref="LedgerStoreException"/> (fail closed).</summary>
     private async ValueTask<T> Guard<T>(Func<Task<T>> work)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await work().ConfigureAwait(false);
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && _store.IsRetryable(ex))
+            {
+                // A short random pause (real time: a test clock must not stall it), then the whole transaction runs again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(attempt * 2)), TimeProvider.System).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not LedgerStoreException && _store.IsStoreFailure(ex))
+            {
+                throw Unavailable(ex);
+            }
         }
-        catch (Exception ex) when (ex is not LedgerStoreException && _store.IsStoreFailure(ex))
-        {
-            LedgerLog.StoreFailed(_logger, _store.Describe, ex.GetType().Name);
-            throw new LedgerStoreException(MppErrorCode.LedgerUnavailable,
-                $"The {_store.Describe} cannot be used ({ex.GetType().Name}: {Redact(ex.Message)}); nothing was counted, so nothing may be paid.", ex);
-        }
+    }
+
+    private LedgerStoreException Unavailable(Exception ex)
+    {
+        LedgerLog.StoreFailed(_logger, _store.Describe, ex.GetType().Name);
+        return new LedgerStoreException(MppErrorCode.LedgerUnavailable,
+            $"The {_store.Describe} cannot be used ({ex.GetType().Name}: {Redact(ex.Message)}); nothing was counted, so nothing may be paid.", ex);
     }
 
     /// <summary>A database message without anything that looks like a setting (<c>Password=...</c>): messages are for people, never secrets.</summary>

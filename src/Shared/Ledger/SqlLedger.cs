@@ -205,10 +205,13 @@ internal sealed partial class SqlLedger : IAsyncDisposable
                 if (!known)
                 {
                     await s.ExecuteAsync("INSERT INTO mpp_ledger_windows (seconds) VALUES (@p0) ON CONFLICT (seconds) DO NOTHING", ct, seconds).ConfigureAwait(false);
-                    lock (_windowsRecorded)
+                    s.AfterCommit(() =>
                     {
-                        _windowsRecorded.Add(seconds);
-                    }
+                        lock (_windowsRecorded)
+                        {
+                            _windowsRecorded.Add(seconds); // only once it is stored: a rolled-back batch records it again
+                        }
+                    });
                 }
             }
         }

@@ -8,8 +8,20 @@ internal abstract class SqlSession : IAsyncDisposable
     /// <summary>A command for <paramref name="sql"/> in this transaction, with <paramref name="parameterCount"/> parameters <c>@p0</c>...</summary>
     protected abstract DbCommand Command(string sql, int parameterCount);
 
-    /// <summary>Commits; without a commit, disposing rolls back.</summary>
-    public abstract ValueTask CommitAsync(CancellationToken cancellationToken);
+    private List<Action>? _afterCommit;
+
+    /// <summary>Commits, then runs what was registered with <see cref="AfterCommit"/>; without a commit, disposing rolls back.</summary>
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        await CommitCoreAsync(cancellationToken).ConfigureAwait(false);
+        _afterCommit?.ForEach(static a => a());
+    }
+
+    /// <summary>Runs <paramref name="action"/> once the transaction committed (in-process caches of what it wrote).</summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    /// <summary>Commits the transaction.</summary>
+    protected abstract ValueTask CommitCoreAsync(CancellationToken cancellationToken);
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();

@@ -56,6 +56,9 @@ internal abstract class SqlStore : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> is the database's error (to be wrapped as unavailable).</summary>
     public virtual bool IsStoreFailure(Exception exception) => exception is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException;
 
+    /// <summary>True when <paramref name="exception"/> means "run the transaction again" (a serialization failure).</summary>
+    public virtual bool IsRetryable(Exception exception) => false;
+
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
 }
