@@ -129,9 +129,16 @@ internal sealed class PostgreSqlStore : SqlStore
         {
             try
             {
-                if (!_done)
+                try
                 {
-                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (!_done && transaction.Connection is not null)
+                    {
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException)
+                {
+                    // The transaction is gone with its connection (the server rolls it back): the error that ended it is the one to report.
                 }
 
                 await transaction.DisposeAsync().ConfigureAwait(false);

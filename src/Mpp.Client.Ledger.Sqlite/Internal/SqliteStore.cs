@@ -201,9 +201,16 @@ internal sealed class SqliteStore(string path) : SqlStore
         {
             try
             {
-                if (!_done)
+                try
                 {
-                    transaction.Rollback();
+                    if (!_done)
+                    {
+                        transaction.Rollback();
+                    }
+                }
+                catch (SqliteException)
+                {
+                    // SQLite rolled the transaction back itself: the error that ended it is the one to report.
                 }
 
                 await transaction.DisposeAsync().ConfigureAwait(false);
