@@ -56,9 +56,61 @@ internal sealed class PostgreSqlStore : SqlStore
             "CREATE INDEX mpp_ledger_entries_open ON mpp_ledger_entries (state, lease_ms) WHERE state < 3",
             "CREATE TABLE mpp_ledger_buckets (scope text NOT NULL, unit text NOT NULL, second bigint NOT NULL, amount numeric NOT NULL, PRIMARY KEY (scope, unit, second))",
             "CREATE TABLE mpp_ledger_windows (seconds bigint NOT NULL PRIMARY KEY)",
+            ReserveFunction,
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
+
+    /// <summary>
+    /// The shared reserve statements as one procedure (SqlLedger.ReserveOneAsync runs the same steps as statements on
+    /// SQLite): insert the entry unless its id exists (-2), check each limit in order (window: buckets of the last
+    /// seconds; lifetime, -1: the second -1 row), undo and report the first that refuses, else record the windows in use
+    /// and count the charge in the bucket of this second and the lifetime row of every series.
+    /// </summary>
+    private const string ReserveFunction = """
+        CREATE OR REPLACE FUNCTION mpp_ledger_reserve(
+          p_id uuid, p_unit text, p_host text, p_amount numeric, p_created_ms bigint, p_lease_ms bigint, p_description text,
+          p_method text, p_intent text, p_challenge_id text, p_kind integer, p_parent_id uuid, p_keys text[], p_segments text,
+          p_second bigint, p_limit_scopes text[], p_limit_windows bigint[], p_limit_caps numeric[],
+          OUT refused integer, OUT spent numeric)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+          i integer;
+          total numeric;
+        BEGIN
+          refused := -1;
+          spent := 0;
+          INSERT INTO mpp_ledger_entries (id, unit, host, amount, state, created_ms, updated_ms, lease_ms, wallet_reference, reference,
+            description, method, intent, challenge_id, kind, parent_id, scopes, segments, charge_amount)
+          VALUES (p_id, p_unit, p_host, p_amount, 0, p_created_ms, NULL, p_lease_ms, NULL, NULL, p_description, p_method, p_intent,
+            p_challenge_id, p_kind, p_parent_id, array_to_string(p_keys, chr(31)), p_segments, p_amount)
+          ON CONFLICT (id) DO NOTHING;
+          IF NOT FOUND THEN
+            refused := -2;
+            RETURN;
+          END IF;
+          FOR i IN 1 .. coalesce(array_length(p_limit_scopes, 1), 0) LOOP
+            IF p_limit_windows[i] < 0 THEN
+              SELECT b.amount INTO total FROM mpp_ledger_buckets b WHERE b.scope = p_limit_scopes[i] AND b.unit = p_unit AND b.second = -1;
+            ELSE
+              SELECT SUM(b.amount) INTO total FROM mpp_ledger_buckets b
+                WHERE b.scope = p_limit_scopes[i] AND b.unit = p_unit AND b.second >= p_second - p_limit_windows[i];
+            END IF;
+            total := coalesce(total, 0);
+            IF total + p_amount > p_limit_caps[i] THEN
+              DELETE FROM mpp_ledger_entries WHERE id = p_id;
+              refused := i - 1;
+              spent := total;
+              RETURN;
+            END IF;
+          END LOOP;
+          INSERT INTO mpp_ledger_windows (seconds) SELECT DISTINCT w FROM unnest(p_limit_windows) AS w WHERE w >= 0
+            ON CONFLICT (seconds) DO NOTHING;
+          INSERT INTO mpp_ledger_buckets (scope, unit, second, amount)
+            SELECT k, p_unit, t.s, p_amount FROM unnest(p_keys) AS k CROSS JOIN (VALUES (p_second), (-1::bigint)) AS t(s)
+            ON CONFLICT (scope, unit, second) DO UPDATE SET amount = mpp_ledger_buckets.amount + excluded.amount;
+        END $$
+        """;
 
     public override string Add(string left, string right) => $"{left} + {right}";
 
@@ -87,6 +139,10 @@ internal sealed class PostgreSqlStore : SqlStore
         }
     }
 
+    public override ValueTask<(int Refused, decimal Spent)>? ReserveInOneCallAsync(
+        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ReserveAsync(session, charge, limits, keys, now, lease, cancellationToken);
+
     public override bool IsRetryable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
@@ -106,6 +162,37 @@ internal sealed class PostgreSqlStore : SqlStore
 
     public override async ValueTask LockSchemaAsync(SqlSession session, CancellationToken cancellationToken) =>
         await session.ScalarAsync("SELECT pg_advisory_xact_lock(@p0)", cancellationToken, SchemaLockKey).ConfigureAwait(false);
+
+    private static async ValueTask<(int Refused, decimal Spent)> ReserveAsync(
+        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        // Only the limits in the charge's unit are checked; their positions map back to the caller's list.
+        var positions = new List<int>(limits.Count);
+        for (var i = 0; i < limits.Count; i++)
+        {
+            if (string.Equals(limits[i].Unit, charge.Unit, StringComparison.Ordinal))
+            {
+                positions.Add(i);
+            }
+        }
+
+        var scopes = positions.Select(i => SeriesKeys.Of(limits[i].Scope)).ToArray();
+        var windows = positions.Select(i => limits[i].Window is { } w ? Math.Max(1, (long)Math.Ceiling(w.TotalSeconds)) : -1L).ToArray();
+        var caps = positions.Select(i => limits[i].Cap).ToArray();
+        var second = now.ToUnixTimeSeconds();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var reader = await session.ReadAsync(
+            "SELECT refused, spent FROM mpp_ledger_reserve(@p0::uuid, @p1::text, @p2::text, @p3::numeric, @p4::bigint, @p5::bigint, @p6::text, @p7::text, @p8::text, @p9::text, @p10::integer, @p11::uuid, @p12::text[], @p13::text, @p14::bigint, @p15::text[], @p16::bigint[], @p17::numeric[])",
+            ct, charge.Id, charge.Unit, charge.Host, charge.Amount, nowMs, nowMs + (long)lease.TotalMilliseconds, charge.Description, charge.Method, charge.Intent,
+            charge.ChallengeId, (int)charge.Kind, charge.ParentId, keys as string[] ?? [.. keys], EntrySegments.Of(second, charge.Amount).ToString(), second,
+            scopes, windows, caps).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            var refused = reader.GetInt32(0);
+            return (refused >= 0 ? positions[refused] : refused, reader.GetDecimal(1));
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {

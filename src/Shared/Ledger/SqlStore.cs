@@ -56,6 +56,15 @@ internal abstract class SqlStore : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> is the database's error (to be wrapped as unavailable).</summary>
     public virtual bool IsStoreFailure(Exception exception) => exception is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException;
 
+    /// <summary>
+    /// Reserves one charge in one call to the database (inserts the entry unless its id exists, checks the limits in order,
+    /// counts it in every series of <paramref name="keys"/>), for a database that runs procedures: one round trip instead
+    /// of one per statement. Null when the store runs the shared statements instead (SQLite, in process, has no round trips).
+    /// </summary>
+    /// <returns>-2 when the id existed, -1 when reserved, else the index in <paramref name="limits"/> of the refusing limit with what it had counted.</returns>
+    public virtual ValueTask<(int Refused, decimal Spent)>? ReserveInOneCallAsync(
+        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) => null;
+
     /// <summary>True when <paramref name="exception"/> means "run the transaction again" (a serialization failure).</summary>
     public virtual bool IsRetryable(Exception exception) => false;
 
