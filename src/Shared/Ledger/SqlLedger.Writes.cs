@@ -169,7 +169,7 @@ internal sealed partial class SqlLedger
         }
 
         await RecordWindowsAsync(s, charge.Unit, limits, ct).ConfigureAwait(false);
-        await AddAsync(s, _store.ScopeList(keys), charge.Unit, second, charge.Amount, ct).ConfigureAwait(false);
+        await AddAsync(s, keys, charge.Unit, second, charge.Amount, ct).ConfigureAwait(false);
         return LedgerReservation.Reserved(charge.Id);
     }
 

@@ -29,6 +29,7 @@ internal sealed partial class SqlLedger : IAsyncDisposable
     private readonly LedgerMetrics _metrics;
     private readonly Lock _initGate = new();
     private readonly HashSet<long> _windowsRecorded = [];
+    private readonly Dictionary<int, string> _addStatements = [];
     private Task? _init;
     private long _lastSweepSecond = long.MinValue;
     private long _nextCompactionSecond = long.MinValue;
@@ -132,7 +133,7 @@ internal sealed partial class SqlLedger : IAsyncDisposable
         {
             if (delta > 0)
             {
-                await AddAsync(s, keys, entry.Unit, at, delta, ct).ConfigureAwait(false);
+                await AddAsync(s, entry.Keys, entry.Unit, at, delta, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -145,12 +146,40 @@ internal sealed partial class SqlLedger : IAsyncDisposable
 
     /// <summary>
     /// Adds <paramref name="amount"/> to the bucket of <paramref name="second"/> and to the lifetime total of every series in
-    /// <paramref name="keys"/> (a <see cref="SqlStore.ScopeList"/>): one statement, whatever the number of scopes.
+    /// <paramref name="keys"/>: one statement, whatever the number of scopes.
     /// </summary>
-    private async ValueTask AddAsync(SqlSession s, object keys, string unit, long second, decimal amount, CancellationToken ct) =>
-        await s.ExecuteAsync(
-            $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT value, @p1, at.second, @p3 FROM {_store.ScopeRows("@p0")} CROSS JOIN (SELECT @p2 AS second UNION ALL SELECT {LifetimeSecond}) AS at WHERE true ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}",
-            ct, keys, unit, second, _store.Amount(amount)).ConfigureAwait(false);
+    private async ValueTask AddAsync(SqlSession s, IReadOnlyList<string> keys, string unit, long second, decimal amount, CancellationToken ct)
+    {
+        // Rows (key, unit, second, amount) and (key, unit, -1, amount) per key, as a VALUES list (its text cached per key count).
+        var values = new object?[3 + keys.Count];
+        (values[0], values[1], values[2]) = (unit, second, _store.Amount(amount));
+        for (var i = 0; i < keys.Count; i++)
+        {
+            values[3 + i] = keys[i];
+        }
+
+        await s.ExecuteAsync(AddStatement(keys.Count), ct, values).ConfigureAwait(false);
+    }
+
+    private string AddStatement(int keyCount)
+    {
+        lock (_addStatements)
+        {
+            if (!_addStatements.TryGetValue(keyCount, out var sql))
+            {
+                var rows = new System.Text.StringBuilder();
+                for (var i = 0; i < keyCount; i++)
+                {
+                    rows.Append(i == 0 ? string.Empty : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@p{3 + i}, @p0, @p1, @p2), (@p{3 + i}, @p0, {LifetimeSecond}, @p2)");
+                }
+
+                sql = $"INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) VALUES {rows} ON CONFLICT (scope, unit, second) DO UPDATE SET amount = {_store.Add("mpp_ledger_buckets.amount", "excluded.amount")}";
+                _addStatements[keyCount] = sql;
+            }
+
+            return sql;
+        }
+    }
 
     /// <summary>The first limit (in order) that <paramref name="amount"/> more would exceed, as a refusal; null when all allow it.</summary>
     private async ValueTask<LedgerReservation?> CheckAsync(SqlSession s, string unit, decimal amount, IReadOnlyList<SpendingLimit> limits, long second, CancellationToken ct)
