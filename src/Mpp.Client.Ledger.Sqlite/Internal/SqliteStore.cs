@@ -77,8 +77,12 @@ internal sealed class SqliteStore(string path) : SqlStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = _connection ?? Open();
-            return new Session(this, connection.BeginTransaction(deferred: !write));
+            _ = _connection ?? Open();
+
+            // BEGIN IMMEDIATE takes the file's write lock now (waiting up to busy_timeout for another process); BEGIN (deferred)
+            // reads one snapshot. Run as cached statements: SqliteTransaction would prepare BEGIN and COMMIT anew each time.
+            Cached(write ? "BEGIN IMMEDIATE" : "BEGIN", 0).ExecuteNonQuery();
+            return new Session(this);
         }
         catch
         {
@@ -186,46 +190,38 @@ internal sealed class SqliteStore(string path) : SqlStore
         return command;
     }
 
-    private sealed class Session(SqliteStore store, SqliteTransaction transaction) : SqlSession
+    private sealed class Session(SqliteStore store) : SqlSession
     {
         private bool _done;
 
         protected override ValueTask CommitCoreAsync(CancellationToken cancellationToken)
         {
-            transaction.Commit();
+            store.Cached("COMMIT", 0).ExecuteNonQuery();
             _done = true;
             return ValueTask.CompletedTask;
         }
 
-        public override async ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             try
             {
-                try
+                if (!_done)
                 {
-                    if (!_done)
-                    {
-                        transaction.Rollback();
-                    }
+                    store.Cached("ROLLBACK", 0).ExecuteNonQuery();
                 }
-                catch (SqliteException)
-                {
-                    // SQLite rolled the transaction back itself: the error that ended it is the one to report.
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (SqliteException)
+            {
+                // SQLite already rolled back (an error that ends the transaction): the error that ended it is the one to report.
             }
             finally
             {
                 store._gate.Release();
             }
+
+            return ValueTask.CompletedTask;
         }
 
-        protected override DbCommand Command(string sql, int parameterCount)
-        {
-            var command = store.Cached(sql, parameterCount);
-            command.Transaction = transaction;
-            return command;
-        }
+        protected override DbCommand Command(string sql, int parameterCount) => store.Cached(sql, parameterCount);
     }
 }
