@@ -153,18 +153,25 @@ internal sealed class PostgreSqlStore : SqlStore
             return; // the database detects conflicting reads and writes; the ledger runs the transaction again
         }
 
-        // Creates the missing lifetime rows (second -1) of the series and locks them all, in the sorted order of the array
-        // (the same for every caller).
-        await session.ExecuteAsync(
-            "INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT s, @p1, -1, 0 FROM unnest(@p0::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n ON CONFLICT (scope, unit, second) DO UPDATE SET amount = mpp_ledger_buckets.amount",
-            cancellationToken, scopes.ToArray(), unit).ConfigureAwait(false);
+        var (sql, values) = LockSeriesStatement(unit, scopes);
+        await session.ExecuteAsync(sql, cancellationToken, values).ConfigureAwait(false);
     }
+
+    public override bool Pipelines => true;
+
+    /// <summary>
+    /// Creates the missing lifetime rows (second -1) of the series and locks them all, in the sorted order of the array (the
+    /// same for every caller). Under SERIALIZABLE it only creates them (the lock is the no-op update's).
+    /// </summary>
+    public override (string Sql, object?[] Values) LockSeriesStatement(string unit, IReadOnlyList<string> scopes) =>
+        ("INSERT INTO mpp_ledger_buckets (scope, unit, second, amount) SELECT s, @p1, -1, 0 FROM unnest(@p0::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n ON CONFLICT (scope, unit, second) DO " +
+            (_serializable ? "NOTHING" : "UPDATE SET amount = mpp_ledger_buckets.amount"), [scopes as string[] ?? [.. scopes], unit]);
 
     public override async ValueTask LockSchemaAsync(SqlSession session, CancellationToken cancellationToken) =>
         await session.ScalarAsync("SELECT pg_advisory_xact_lock(@p0)", cancellationToken, SchemaLockKey).ConfigureAwait(false);
 
-    private static async ValueTask<(int Refused, decimal Spent)> ReserveAsync(
-        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    public override (string Sql, object?[] Values, int[] Positions) ReserveCall(
+        LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease)
     {
         // Only the limits in the charge's unit are checked; their positions map back to the caller's list.
         var positions = new List<int>(limits.Count);
@@ -181,11 +188,18 @@ internal sealed class PostgreSqlStore : SqlStore
         var caps = positions.Select(i => limits[i].Cap).ToArray();
         var second = now.ToUnixTimeSeconds();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var reader = await session.ReadAsync(
-            "SELECT refused, spent FROM mpp_ledger_reserve(@p0::uuid, @p1::text, @p2::text, @p3::numeric, @p4::bigint, @p5::bigint, @p6::text, @p7::text, @p8::text, @p9::text, @p10::integer, @p11::uuid, @p12::text[], @p13::text, @p14::bigint, @p15::text[], @p16::bigint[], @p17::numeric[])",
-            ct, charge.Id, charge.Unit, charge.Host, charge.Amount, nowMs, nowMs + (long)lease.TotalMilliseconds, charge.Description, charge.Method, charge.Intent,
-            charge.ChallengeId, (int)charge.Kind, charge.ParentId, keys as string[] ?? [.. keys], EntrySegments.Of(second, charge.Amount).ToString(), second,
-            scopes, windows, caps).ConfigureAwait(false);
+        return ("SELECT refused, spent FROM mpp_ledger_reserve(@p0::uuid, @p1::text, @p2::text, @p3::numeric, @p4::bigint, @p5::bigint, @p6::text, @p7::text, @p8::text, @p9::text, @p10::integer, @p11::uuid, @p12::text[], @p13::text, @p14::bigint, @p15::text[], @p16::bigint[], @p17::numeric[])",
+            [charge.Id, charge.Unit, charge.Host, charge.Amount, nowMs, nowMs + (long)lease.TotalMilliseconds, charge.Description, charge.Method, charge.Intent,
+                charge.ChallengeId, (int)charge.Kind, charge.ParentId, keys as string[] ?? [.. keys], EntrySegments.Of(second, charge.Amount).ToString(), second,
+                scopes, windows, caps],
+            [.. positions]);
+    }
+
+    private async ValueTask<(int Refused, decimal Spent)> ReserveAsync(
+        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        var (sql, values, positions) = ReserveCall(charge, limits, keys, now, lease);
+        var reader = await session.ReadAsync(sql, ct, values).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             await reader.ReadAsync(ct).ConfigureAwait(false);
@@ -233,6 +247,48 @@ internal sealed class PostgreSqlStore : SqlStore
             finally
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        public override async Task<(List<object?[]> Rows, int[] Changed)> PipelineAsync(IReadOnlyList<(string Sql, object?[] Values)> statements, CancellationToken cancellationToken)
+        {
+            var batch = new NpgsqlBatch(connection, transaction);
+            await using (batch.ConfigureAwait(false))
+            {
+                foreach (var (sql, values) in statements)
+                {
+                    var command = new NpgsqlBatchCommand(sql);
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        command.Parameters.Add(new NpgsqlParameter("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), values[i] ?? DBNull.Value));
+                    }
+
+                    batch.BatchCommands.Add(command);
+                }
+
+                var rows = new List<object?[]>();
+                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    do
+                    {
+                        if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var row = new object?[reader.FieldCount];
+                            reader.GetValues(row!);
+                            rows.Add(row);
+                        }
+                    }
+                    while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+                }
+
+                var changed = new int[batch.BatchCommands.Count];
+                for (var i = 0; i < changed.Length; i++)
+                {
+                    changed[i] = batch.BatchCommands[i].RecordsAffected;
+                }
+
+                return (rows, changed);
             }
         }
 

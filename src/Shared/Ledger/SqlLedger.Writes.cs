@@ -121,6 +121,13 @@ internal sealed partial class SqlLedger
             }
         }
 
+        if (_store.Pipelines)
+        {
+            var pipelined = await WritePipelinedAsync(s, batch, keys, byUnit, now, ct).ConfigureAwait(false);
+            await s.CommitAsync(ct).ConfigureAwait(false);
+            return pipelined;
+        }
+
         foreach (var (unit, set) in byUnit)
         {
             await _store.LockSeriesAsync(s, unit, [.. set], ct).ConfigureAwait(false);
@@ -173,24 +180,72 @@ internal sealed partial class SqlLedger
         return LedgerReservation.Reserved(charge.Id);
     }
 
+    /// <summary>
+    /// The batch in one round trip (PostgreSQL): the locks of the caps, then each reserve as one procedure call and each
+    /// update as one statement, in order; only a mark-sent that changed nothing asks again (was it released?).
+    /// </summary>
+    private async Task<object?[]> WritePipelinedAsync(
+        SqlSession s, List<PendingWrite> batch, List<string>?[] keys, SortedDictionary<string, SortedSet<string>> byUnit, DateTimeOffset now, CancellationToken ct)
+    {
+        var statements = new List<(string Sql, object?[] Values)>(byUnit.Count + batch.Count);
+        foreach (var (unit, set) in byUnit)
+        {
+            statements.Add(_store.LockSeriesStatement(unit, [.. set]));
+        }
+
+        var first = statements.Count;
+        var positions = new int[batch.Count][];
+        foreach (var (write, i) in batch.Select(static (w, i) => (w, i)))
+        {
+            if (write is PendingReserve reserve)
+            {
+                var call = _store.ReserveCall(reserve.Charge, reserve.Limits, keys[i]!, now, _settings.Lease);
+                positions[i] = call.Positions;
+                statements.Add((call.Sql, call.Values));
+            }
+            else
+            {
+                statements.Add(UpdateStatement((PendingUpdate)write, now.ToUnixTimeMilliseconds()));
+            }
+        }
+
+        var (rows, changed) = await s.PipelineAsync(statements, ct).ConfigureAwait(false);
+        var results = new object?[batch.Count];
+        var row = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is PendingReserve reserve)
+            {
+                var refused = Convert.ToInt32(rows[row][0], System.Globalization.CultureInfo.InvariantCulture);
+                var spent = (decimal)rows[row++][1]!;
+                results[i] = refused < 0 ? LedgerReservation.Reserved(reserve.Charge.Id) : LedgerReservation.Refused(reserve.Limits[positions[i][refused]], spent);
+            }
+            else if (batch[i] is PendingUpdate { State: Sent } update)
+            {
+                results[i] = changed[first + i] == 0 && await WasReleasedAsync(s, update.Id, ct).ConfigureAwait(false);
+            }
+        }
+
+        return results;
+    }
+
     /// <summary>Marks sent (true when the entry was already released: the credential must not go), or settles or parks as unknown.</summary>
     private static async ValueTask<object?> UpdateOneAsync(SqlSession s, PendingUpdate update, long nowMs, CancellationToken ct)
     {
-        if (update.State != Sent)
-        {
-            await s.ExecuteAsync(
-                "UPDATE mpp_ledger_entries SET state = @p1, reference = COALESCE(@p2, reference), updated_ms = @p3 WHERE id = @p0 AND state IN (@p4, @p5, @p6)",
-                ct, update.Id, update.State, update.Reference, nowMs, Reserved, Sent, Unknown).ConfigureAwait(false);
-            return null;
-        }
-
-        var changed = await s.ExecuteAsync(
-            "UPDATE mpp_ledger_entries SET state = CASE WHEN state = @p1 THEN @p2 ELSE state END, wallet_reference = COALESCE(@p3, wallet_reference), updated_ms = @p4 WHERE id = @p0 AND state IN (@p1, @p2, @p5)",
-            ct, update.Id, Reserved, Sent, update.Reference, nowMs, Unknown).ConfigureAwait(false);
-        return changed == 0
-            && await s.ScalarAsync("SELECT state FROM mpp_ledger_entries WHERE id = @p0", ct, update.Id).ConfigureAwait(false) is { } state
-            && Convert.ToInt32(state, System.Globalization.CultureInfo.InvariantCulture) == Released;
+        var (sql, values) = UpdateStatement(update, nowMs);
+        var changed = await s.ExecuteAsync(sql, ct, values).ConfigureAwait(false);
+        return update.State == Sent ? changed == 0 && await WasReleasedAsync(s, update.Id, ct).ConfigureAwait(false) : null;
     }
+
+    private static (string Sql, object?[] Values) UpdateStatement(PendingUpdate update, long nowMs) => update.State == Sent
+        ? ("UPDATE mpp_ledger_entries SET state = CASE WHEN state = @p1 THEN @p2 ELSE state END, wallet_reference = COALESCE(@p3, wallet_reference), updated_ms = @p4 WHERE id = @p0 AND state IN (@p1, @p2, @p5)",
+            [update.Id, Reserved, Sent, update.Reference, nowMs, Unknown])
+        : ("UPDATE mpp_ledger_entries SET state = @p1, reference = COALESCE(@p2, reference), updated_ms = @p3 WHERE id = @p0 AND state IN (@p4, @p5, @p6)",
+            [update.Id, update.State, update.Reference, nowMs, Reserved, Sent, Unknown]);
+
+    private static async ValueTask<bool> WasReleasedAsync(SqlSession s, Guid id, CancellationToken ct) =>
+        await s.ScalarAsync("SELECT state FROM mpp_ledger_entries WHERE id = @p0", ct, id).ConfigureAwait(false) is { } state
+        && Convert.ToInt32(state, System.Globalization.CultureInfo.InvariantCulture) == Released;
 
     private abstract class PendingWrite
     {

@@ -35,6 +35,13 @@ internal abstract class SqlSession : IAsyncDisposable
         return value is DBNull ? null : value;
     }
 
+    /// <summary>
+    /// Sends <paramref name="statements"/> in one round trip, in order, in this transaction: the first row of each statement
+    /// that returns rows (in order), and the rows each statement changed.
+    /// </summary>
+    public virtual Task<(List<object?[]> Rows, int[] Changed)> PipelineAsync(IReadOnlyList<(string Sql, object?[] Values)> statements, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task<DbDataReader> ReadAsync(string sql, CancellationToken cancellationToken, params object?[] values) =>
         Prepare(sql, values).ExecuteReaderAsync(cancellationToken);
 

@@ -65,6 +65,22 @@ internal abstract class SqlStore : IAsyncDisposable
     public virtual ValueTask<(int Refused, decimal Spent)>? ReserveInOneCallAsync(
         SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) => null;
 
+    /// <summary>
+    /// True when a session can send a write batch's statements in one round trip (<see cref="SqlSession.PipelineAsync"/>),
+    /// with <see cref="LockSeriesStatement"/> and <see cref="ReserveCall"/> as the statements.
+    /// </summary>
+    public virtual bool Pipelines => false;
+
+    /// <summary>The statement <see cref="LockSeriesAsync"/> runs, for a pipelined batch.</summary>
+    public virtual (string Sql, object?[] Values) LockSeriesStatement(string unit, IReadOnlyList<string> scopes) => throw new NotSupportedException();
+
+    /// <summary>
+    /// The one call that reserves a charge (see <see cref="ReserveInOneCallAsync"/>), for a pipelined batch: it returns one
+    /// row (refused, spent); <c>Positions</c> maps a refusing index back to <paramref name="limits"/>.
+    /// </summary>
+    public virtual (string Sql, object?[] Values, int[] Positions) ReserveCall(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease) =>
+        throw new NotSupportedException();
+
     /// <summary>True when <paramref name="exception"/> means "run the transaction again" (a serialization failure).</summary>
     public virtual bool IsRetryable(Exception exception) => false;
 
