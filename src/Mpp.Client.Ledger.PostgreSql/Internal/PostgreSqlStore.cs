@@ -139,10 +139,6 @@ internal sealed class PostgreSqlStore : SqlStore
         }
     }
 
-    public override ValueTask<(int Refused, decimal Spent)>? ReserveInOneCallAsync(
-        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        ReserveAsync(session, charge, limits, keys, now, lease, cancellationToken);
-
     public override bool IsRetryable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
@@ -193,19 +189,6 @@ internal sealed class PostgreSqlStore : SqlStore
                 charge.ChallengeId, (int)charge.Kind, charge.ParentId, keys as string[] ?? [.. keys], EntrySegments.Of(second, charge.Amount).ToString(), second,
                 scopes, windows, caps],
             [.. positions]);
-    }
-
-    private async ValueTask<(int Refused, decimal Spent)> ReserveAsync(
-        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
-    {
-        var (sql, values, positions) = ReserveCall(charge, limits, keys, now, lease);
-        var reader = await session.ReadAsync(sql, ct, values).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync(ct).ConfigureAwait(false);
-            var refused = reader.GetInt32(0);
-            return (refused >= 0 ? positions[refused] : refused, reader.GetDecimal(1));
-        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -151,12 +151,6 @@ internal sealed partial class SqlLedger
     private async ValueTask<LedgerReservation> ReserveOneAsync(SqlSession s, PendingReserve reserve, List<string> keys, DateTimeOffset now, CancellationToken ct)
     {
         var (charge, limits) = (reserve.Charge, reserve.Limits);
-        if (_store.ReserveInOneCallAsync(s, charge, limits, keys, now, _settings.Lease, ct) is { } oneCall)
-        {
-            var (refusedAt, spent) = await oneCall.ConfigureAwait(false);
-            return refusedAt < 0 ? LedgerReservation.Reserved(charge.Id) : LedgerReservation.Refused(limits[refusedAt], spent);
-        }
-
         var second = now.ToUnixTimeSeconds();
         var nowMs = now.ToUnixTimeMilliseconds();
         var inserted = await s.ExecuteAsync(

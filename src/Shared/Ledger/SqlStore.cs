@@ -57,15 +57,6 @@ internal abstract class SqlStore : IAsyncDisposable
     public virtual bool IsStoreFailure(Exception exception) => exception is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException;
 
     /// <summary>
-    /// Reserves one charge in one call to the database (inserts the entry unless its id exists, checks the limits in order,
-    /// counts it in every series of <paramref name="keys"/>), for a database that runs procedures: one round trip instead
-    /// of one per statement. Null when the store runs the shared statements instead (SQLite, in process, has no round trips).
-    /// </summary>
-    /// <returns>-2 when the id existed, -1 when reserved, else the index in <paramref name="limits"/> of the refusing limit with what it had counted.</returns>
-    public virtual ValueTask<(int Refused, decimal Spent)>? ReserveInOneCallAsync(
-        SqlSession session, LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) => null;
-
-    /// <summary>
     /// True when a session can send a write batch's statements in one round trip (<see cref="SqlSession.PipelineAsync"/>),
     /// with <see cref="LockSeriesStatement"/> and <see cref="ReserveCall"/> as the statements.
     /// </summary>
@@ -75,8 +66,10 @@ internal abstract class SqlStore : IAsyncDisposable
     public virtual (string Sql, object?[] Values) LockSeriesStatement(string unit, IReadOnlyList<string> scopes) => throw new NotSupportedException();
 
     /// <summary>
-    /// The one call that reserves a charge (see <see cref="ReserveInOneCallAsync"/>), for a pipelined batch: it returns one
-    /// row (refused, spent); <c>Positions</c> maps a refusing index back to <paramref name="limits"/>.
+    /// The one call that reserves a charge, for a pipelined batch: it inserts the entry unless its id exists, checks the
+    /// limits in order, and counts the charge in every series of <paramref name="keys"/>. It returns one row (refused:
+    /// -2 when the id existed, -1 when reserved, else the index of the refusing limit; spent: what that limit counted);
+    /// <c>Positions</c> maps that index back to <paramref name="limits"/>.
     /// </summary>
     public virtual (string Sql, object?[] Values, int[] Positions) ReserveCall(LedgerCharge charge, IReadOnlyList<SpendingLimit> limits, IReadOnlyList<string> keys, DateTimeOffset now, TimeSpan lease) =>
         throw new NotSupportedException();
