@@ -34,8 +34,9 @@ Type[] all =
     typeof(ConcurrentDrainBenchmarks),
 ];
 
-// Selectable with --filter, not in the default run: where one challenge's parse time goes.
-Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks)];
+// Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
+// a PostgreSQL cluster).
+Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks)];
 
 if (args.Contains("--short"))
 {

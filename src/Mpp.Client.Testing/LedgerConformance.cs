@@ -7,7 +7,7 @@ namespace Mpp.Client.Testing;
 /// store (SQLite, Redis, PostgreSQL) can be verified with the same rules as the in-memory ledger. Framework-agnostic:
 /// call <see cref="VerifyAsync"/> from any test and let the exception fail it.
 /// </summary>
-public static class LedgerConformance
+public static partial class LedgerConformance
 {
     /// <summary>
     /// Runs every check against fresh ledgers from <paramref name="createLedger"/>, which receives the clock the ledger

@@ -71,4 +71,19 @@ public enum MppErrorCode
 
     /// <summary>An extension (a payment method's <c>ReadTerms</c>, an approver) failed with an unexpected error; nothing was paid.</summary>
     ExtensionFailed,
+
+    /// <summary>
+    /// The ledger's store cannot be used: a SQLite file that is corrupt or not writable, a database that cannot be reached,
+    /// a failed read or write. Nothing was paid: no credential is created without a reservation.
+    /// </summary>
+    LedgerUnavailable,
+
+    /// <summary>The ledger's store holds a schema written by a newer version of the SDK; this version refuses to use it.</summary>
+    LedgerSchemaUnsupported,
+
+    /// <summary>
+    /// The reservation was released before its credential was sent (its lease ran out, or it was resolved elsewhere), so
+    /// the credential must not be sent. Nothing was paid.
+    /// </summary>
+    ReservationExpired,
 }

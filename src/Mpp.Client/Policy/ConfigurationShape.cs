@@ -128,6 +128,18 @@ internal sealed class ConfigurationShape
     public void Check(IConfiguration configuration, IReadOnlySet<string>? claimed, List<string> errors, HashSet<string> unconvertible) =>
         Check(configuration, PathOf(configuration), (configuration as IConfigurationSection)?.Value, claimed, errors, unconvertible);
 
+    /// <summary>The section a durable ledger store claims (<c>Mpp:Ledger</c>); the core itself has no store to configure.</summary>
+    private const string LedgerSection = "Ledger";
+
+    /// <summary>The error for <c>Mpp:Ledger</c> when no ledger package claimed it: it names the package to add.</summary>
+    private static string UnregisteredLedger(IConfigurationSection ledger)
+    {
+        var provider = ledger["Provider"];
+        return string.IsNullOrWhiteSpace(provider)
+            ? $"{ledger.Path} configures a ledger store, but none is registered: add the package Mpp.Client.Ledger.Sqlite or Mpp.Client.Ledger.PostgreSql and call UseSqliteLedger() or UsePostgreSqlLedger() on the Mpp builder, or remove {ledger.Path} to keep the in-memory ledger."
+            : $"{ledger.Path}:Provider = '{provider}' names a ledger store whose package is not registered: add the package Mpp.Client.Ledger.{provider} and call Use{provider}Ledger() on the Mpp builder (Sqlite and PostgreSql exist), or remove {ledger.Path} to keep the in-memory ledger.";
+    }
+
     private static ConfigurationShape Object(params (string Key, ConfigurationShape Shape)[] members) => new(ShapeKind.Object, null, members);
 
     private void Check(IConfiguration section, string path, string? value, IReadOnlySet<string>? claimed, List<string> errors, HashSet<string> unconvertible)
@@ -150,6 +162,10 @@ internal sealed class ConfigurationShape
                     if (Members.TryGetValue(child.Key, out var member))
                     {
                         member.Check(child, child.Path, child.Value, null, errors, unconvertible);
+                    }
+                    else if (claimed is not null && !claimed.Contains(child.Key) && string.Equals(child.Key, LedgerSection, StringComparison.OrdinalIgnoreCase))
+                    {
+                        errors.Add(UnregisteredLedger(child));
                     }
                     else if (claimed is null || !claimed.Contains(child.Key))
                     {

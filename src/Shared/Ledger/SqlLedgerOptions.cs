@@ -1,0 +1,4 @@
+namespace Mpp.Client.Ledger.Sql;
+
+/// <summary>The settings both durable stores share.</summary>
+internal sealed record SqlLedgerSettings(TimeSpan Lease, TimeSpan Retention);
