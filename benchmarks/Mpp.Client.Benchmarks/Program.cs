@@ -35,7 +35,7 @@ Type[] all =
 ];
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes.
-Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks)];
+Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(TempoCredentialBenchmarks)];
 
 if (args.Contains("--short"))
 {

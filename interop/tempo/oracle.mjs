@@ -6,7 +6,9 @@
 //   { "op": "viemSerialize", "tx": {…}, "privateKey": "0x…" }       viem's tempo serializer signing with a local account
 //   { "op": "recoverProof", "version": 3, "chainId": n, "challengeId": s, "realm": s, "account"?: "0x…", "signature": "0x…" }
 //   { "op": "keccak", "hex": "0x…" }
-import { Hash, Hex, Secp256k1 } from 'ox'
+//   { "op": "signMany", "items": [{ "privateKey": "0x…", "hash": "0x…" }, …] }  ox Secp256k1.sign per item:
+//                                                                   65-byte r ‖ s ‖ v (v = 27/28) and the key's address
+import { Hash, Hex, Secp256k1, Signature } from 'ox'
 import { TxEnvelopeTempo } from 'ox/tempo'
 import { hashTypedData, recoverTypedDataAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -112,6 +114,11 @@ async function handle(request) {
     }
     case 'keccak':
       return { hash: Hash.keccak256(request.hex) }
+    case 'signMany':
+      return request.items.map(({ privateKey, hash }) => ({
+        signature: Signature.toHex(Secp256k1.sign({ payload: hash, privateKey })),
+        address: privateKeyToAccount(privateKey).address,
+      }))
     default:
       throw new Error(`unknown op ${request.op}`)
   }
@@ -124,6 +131,5 @@ try {
   process.stdout.write(JSON.stringify({ ok: false, error: String(error?.message ?? error) }) + '\n')
   process.exitCode = 1
 }
-// Secp256k1 and Hex stay imported for ad-hoc debugging of the oracle itself.
-void Secp256k1
+// Hex stays imported for ad-hoc debugging of the oracle itself.
 void Hex
