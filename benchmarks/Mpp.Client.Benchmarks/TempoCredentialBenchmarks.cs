@@ -40,6 +40,7 @@ public class TempoCredentialBenchmarks
     private EthECKey _nethereumKey = null!;
     private NBitcoinKey _nbitcoinKey = null!;
     private TempoKeySigner _signer = null!;
+    private ExternalSigner _external = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -48,6 +49,7 @@ public class TempoCredentialBenchmarks
         _nethereumKey = new EthECKey(keyBytes, isPrivate: true);
         _nbitcoinKey = NBitcoinKey.Create(keyBytes);
         _signer = new TempoKeySigner(TempoPrivateKey.FromHex(PrivateKeyHex));
+        _external = new ExternalSigner(_signer);
         Check();
     }
 
@@ -69,6 +71,11 @@ public class TempoCredentialBenchmarks
 
     [Benchmark]
     public string ProofCredential() => Proof(_signer);
+
+    /// <summary>The pull credential through a signer that is not the built-in key (a KMS or HSM would be): its
+    /// signature is checked by recovering the address before use.</summary>
+    [Benchmark]
+    public string PullCredentialExternalSigner() => Pull(_external);
 
     /// <summary>Everything in <see cref="PullCredential"/> but the signature (a fixed one is encoded instead).</summary>
     [Benchmark]
@@ -119,10 +126,19 @@ public class TempoCredentialBenchmarks
         return Hex.Encode(signature.ToRsv());
     }
 
+    /// <summary>An <see cref="ITempoSigner"/> that is not the built-in type, answering at once (no I/O).</summary>
+    private sealed class ExternalSigner(TempoKeySigner inner) : ITempoSigner
+    {
+        public string Address => inner.Address;
+
+        public ValueTask<byte[]> SignDigestAsync(ReadOnlyMemory<byte> digest, CancellationToken cancellationToken) =>
+            inner.SignDigestAsync(digest, cancellationToken);
+    }
+
     /// <summary>The two floors sign the same digest to the same bytes, and the credentials are the bytes ox and viem make.</summary>
     private void Check()
     {
-        if (Pull(_signer) != OxPull || Proof(_signer) != OxProof)
+        if (Pull(_signer) != OxPull || Proof(_signer) != OxProof || Pull(_external) != OxPull)
         {
             throw new InvalidOperationException("The credentials differ from what ox and viem produce for the same inputs.");
         }

@@ -1,7 +1,5 @@
-using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Transactions;
 using NBitcoin.Secp256k1;
-using Nethereum.Util;
 
 namespace Mpp.Client.Tempo.Keys;
 
@@ -33,7 +31,7 @@ internal sealed class TempoPrivateKey
     private TempoPrivateKey(ECPrivKey key)
     {
         _key = key;
-        Address = AddressOf(key);
+        Address = TempoAddresses.Of(key.CreatePubKey());
     }
 
     /// <summary>The account address, EIP-55 checksummed (as viem's <c>account.address</c>).</summary>
@@ -101,14 +99,4 @@ internal sealed class TempoPrivateKey
     }
 
     public override string ToString() => $"TempoPrivateKey {{ Address = {Address} }}";
-
-    /// <summary>keccak256(uncompressed public key without its 0x04 prefix)[12..], EIP-55 checksummed (Nethereum's
-    /// <see cref="AddressUtil.ConvertToChecksumAddress(string)"/>).</summary>
-    private static string AddressOf(ECPrivKey key)
-    {
-        Span<byte> publicKey = stackalloc byte[65];
-        key.CreatePubKey().WriteToSpan(compressed: false, publicKey, out _);
-        var hash = Keccak.Hash(publicKey[1..]);
-        return AddressUtil.Current.ConvertToChecksumAddress(Hex.Encode(hash.AsSpan(12)));
-    }
 }

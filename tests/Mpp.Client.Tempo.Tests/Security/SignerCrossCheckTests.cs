@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.Tempo.Tests.Helpers;
+using Mpp.Client.Tempo.Transactions;
 using Nethereum.Signer;
 
 namespace Mpp.Client.Tempo.Tests.Security;
@@ -54,7 +55,7 @@ public sealed class SignerCrossCheckTests
     }
 
     [Fact]
-    public void NBitcoin_and_Nethereum_sign_byte_identically_and_recover_to_the_address()
+    public void NBitcoin_and_Nethereum_sign_byte_identically_and_both_recover_the_address()
     {
         foreach (var (keyBytes, digest) in Cases(150, seed: 20261130))
         {
@@ -67,6 +68,7 @@ public sealed class SignerCrossCheckTests
             Assert.Equal([.. Pad(nethereum.R), .. Pad(nethereum.S), nethereum.V[^1]], signature.ToRsv());
             Assert.True(signature.SValue <= CurveOrder / 2, "s is in the lower half of the order (EIP-2)");
             Assert.Equal(ours.Address, signature.RecoverAddress(digest));
+            Assert.Equal(ours.Address, EthECKey.RecoverFromSignature(nethereum, digest).GetPublicAddress());
         }
     }
 
@@ -101,6 +103,18 @@ public sealed class SignerCrossCheckTests
         var concurrent = await Task.WhenAll(digests.Select(d => Task.Run(() => Hex.Encode(key.SignHash(d).ToRsv()))));
 
         Assert.Equal(expected, concurrent);
+    }
+
+    [Fact]
+    public void Recovery_refuses_what_recovers_to_no_key()
+    {
+        var digest = new byte[32];
+        var zero = new TempoSignature(new byte[32], new byte[32], 0);
+        var overflow = new TempoSignature(Scalar(CurveOrder), Scalar(BigInteger.One), 0);
+
+        Assert.Throws<InvalidOperationException>(() => zero.RecoverAddress(digest));
+        Assert.Throws<FormatException>(() => overflow.RecoverAddress(digest));
+        Assert.Throws<ArgumentException>(() => zero.RecoverAddress(new byte[31]));
     }
 
     private static byte[] Pad(byte[] value) => [.. new byte[32 - value.Length], .. value];
