@@ -35,8 +35,8 @@ Type[] all =
 ];
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
-// a PostgreSQL cluster).
-Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks)];
+// a PostgreSQL cluster); Tempo credential creation.
+Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks)];
 
 if (args.Contains("--short"))
 {

@@ -8,7 +8,9 @@
 //   { "op": "signers", "hex": "0x76…" }                           ox: the sender and, when co-signed, the fee payer a
 //                                                                   sponsored envelope's two signatures recover to
 //   { "op": "keccak", "hex": "0x…" }
-import { Hash, Hex, Secp256k1 } from 'ox'
+//   { "op": "signMany", "items": [{ "privateKey": "0x…", "hash": "0x…" }, …] }  ox Secp256k1.sign per item:
+//                                                                   65-byte r ‖ s ‖ v (v = 27/28) and the key's address
+import { Hash, Hex, Secp256k1, Signature } from 'ox'
 import { TxEnvelopeTempo } from 'ox/tempo'
 import { hashTypedData, recoverTypedDataAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -129,6 +131,11 @@ async function handle(request) {
     }
     case 'keccak':
       return { hash: Hash.keccak256(request.hex) }
+    case 'signMany':
+      return request.items.map(({ privateKey, hash }) => ({
+        signature: Signature.toHex(Secp256k1.sign({ payload: hash, privateKey })),
+        address: privateKeyToAccount(privateKey).address,
+      }))
     default:
       throw new Error(`unknown op ${request.op}`)
   }
@@ -141,6 +148,5 @@ try {
   process.stdout.write(JSON.stringify({ ok: false, error: String(error?.message ?? error) }) + '\n')
   process.exitCode = 1
 }
-// Secp256k1 and Hex stay imported for ad-hoc debugging of the oracle itself.
-void Secp256k1
+// Hex stays imported for ad-hoc debugging of the oracle itself.
 void Hex

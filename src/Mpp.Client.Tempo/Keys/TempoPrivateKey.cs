@@ -1,21 +1,37 @@
-using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Transactions;
-using Nethereum.Signer;
+using NBitcoin.Secp256k1;
 
 namespace Mpp.Client.Tempo.Keys;
 
 /// <summary>
-/// A secp256k1 private key (Nethereum's <see cref="EthECKey"/>) that never shows itself: <see cref="ToString"/> names the
-/// address only, and a malformed key is rejected with a message that does not repeat the input.
+/// A secp256k1 private key that never shows itself: <see cref="ToString"/> names the address only, and a malformed key
+/// is rejected with a message that does not repeat the input.
 /// </summary>
+/// <remarks>
+/// Signing is NBitcoin.Secp256k1's C# port of libsecp256k1 (<see cref="ECPrivKey.TrySignECDSA(ReadOnlySpan{byte}, INonceFunction?, out int, out SecpECDSASignature?)"/>):
+/// RFC 6979 deterministic k, s normalised to the lower half (as libsecp256k1's <c>secp256k1_ecdsa_sign</c>), and the
+/// recovery id from the same computation. It signs byte for byte as Nethereum's <c>EthECKey.SignAndCalculateV</c>
+/// (RFC 6979 over BouncyCastle, which this package used before and the tests cross-check against) and as ox/viem
+/// (@noble/curves, RFC 6979, low-s), at a fraction of the cost: Nethereum finds v by recovering the public key for
+/// each candidate, which dominated credential creation (BENCHMARKS.md, "Tempo credential creation").
+/// </remarks>
 internal sealed class TempoPrivateKey
 {
-    private readonly EthECKey _key;
+    private const string MalformedKey = "A private key must be 32 bytes written as 64 hex digits.";
 
-    private TempoPrivateKey(EthECKey key)
+    private readonly ECPrivKey _key;
+
+    /// <summary>The secp256k1 group order n, big-endian.</summary>
+    private static ReadOnlySpan<byte> CurveOrder =>
+    [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+        0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+    ];
+
+    private TempoPrivateKey(ECPrivKey key)
     {
         _key = key;
-        Address = key.GetPublicAddress();
+        Address = TempoAddresses.Of(key.CreatePubKey());
     }
 
     /// <summary>The account address, EIP-55 checksummed (as viem's <c>account.address</c>).</summary>
@@ -28,30 +44,25 @@ internal sealed class TempoPrivateKey
         var digits = privateKeyHex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? privateKeyHex.AsSpan(2) : privateKeyHex.AsSpan();
         if (digits.Length != 64)
         {
-            throw new FormatException("A private key must be 32 bytes written as 64 hex digits.");
+            throw new FormatException(MalformedKey);
         }
 
-        byte[] bytes;
+        Span<byte> bytes = stackalloc byte[32];
         try
         {
-            bytes = Convert.FromHexString(digits);
-        }
-        catch (FormatException)
-        {
-            throw new FormatException("A private key must be 32 bytes written as 64 hex digits.");
-        }
+            if (Convert.FromHexString(digits, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
+            {
+                throw new FormatException(MalformedKey);
+            }
 
-        try
-        {
-            return new TempoPrivateKey(new EthECKey(bytes, isPrivate: true));
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-        {
-            throw new FormatException("The private key is not a valid secp256k1 scalar.");
+            // Zero and scalars ≥ the group order are refused (libsecp256k1 secp256k1_ec_seckey_verify).
+            return ECPrivKey.TryCreate(bytes, out var key)
+                ? new TempoPrivateKey(key)
+                : throw new FormatException("The private key is not a valid secp256k1 scalar.");
         }
         finally
         {
-            Array.Clear(bytes);
+            bytes.Clear();
         }
     }
 
@@ -63,9 +74,28 @@ internal sealed class TempoPrivateKey
             throw new ArgumentException("A digest to sign must be 32 bytes.", nameof(hash));
         }
 
-        var signature = _key.SignAndCalculateV(hash.ToArray());
-        var v = signature.V[^1];
-        return new TempoSignature(signature.R, signature.S, v - 27);
+        // RFC 6979 §2.3.4 (bits2octets) feeds the digest reduced mod n to the nonce generator, as @noble/curves (ox,
+        // viem) and BouncyCastle (Nethereum) do; libsecp256k1, and so NBitcoin.Secp256k1, feed it as is. The two differ
+        // only for a digest ≥ n (about 2^-128 of keccak outputs); reducing it here first makes k, and the bytes, equal.
+        Span<byte> digest = stackalloc byte[32];
+        hash.CopyTo(digest);
+        if (digest.SequenceCompareTo(CurveOrder) >= 0)
+        {
+            var reduced = new System.Numerics.BigInteger(digest, isUnsigned: true, isBigEndian: true)
+                - new System.Numerics.BigInteger(CurveOrder, isUnsigned: true, isBigEndian: true);
+            digest.Clear();
+            reduced.TryWriteBytes(digest[(32 - reduced.GetByteCount(isUnsigned: true))..], out _, isUnsigned: true, isBigEndian: true);
+        }
+
+        // A recovery id of 2 or 3 (R.x ≥ n, probability about 2^-127) cannot be written as an Ethereum v.
+        if (!_key.TrySignECDSA(digest, nonceFunction: null, out var recoveryId, out var signature) || signature is null || recoveryId > 1)
+        {
+            throw new InvalidOperationException("secp256k1 signing failed for this digest.");
+        }
+
+        Span<byte> rs = stackalloc byte[64];
+        signature.WriteCompactToSpan(rs);
+        return new TempoSignature(rs[..32], rs[32..], recoveryId);
     }
 
     public override string ToString() => $"TempoPrivateKey {{ Address = {Address} }}";

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using Mpp.Client.Tempo.Encoding;
@@ -10,8 +11,8 @@ namespace Mpp.Client.Tempo.Proofs;
 /// <summary>
 /// The zero-amount proof: an EIP-712 signature over the challenge (mppx 0.11.0 <c>dist/tempo/client/Charge.js</c>,
 /// amount 0 → <c>signTypedData(Proof.typedData(…))</c>, payload <c>{ type: "proof", signature }</c>). The digest is
-/// built with Nethereum.Signer.EIP712 (<see cref="Eip712TypedDataSigner.EncodeTypedDataRaw"/>) and signed as 65 bytes
-/// r ‖ s ‖ v (v = 27/28), the form viem's <c>signTypedData</c> returns.
+/// the EIP-712 hash of the typed data <see cref="TypedData"/> describes, signed as 65 bytes r ‖ s ‖ v (v = 27/28), the
+/// form viem's <c>signTypedData</c> returns.
 /// </summary>
 internal static class TempoProof
 {
@@ -19,11 +20,59 @@ internal static class TempoProof
 
     public const string PrimaryType = "Proof";
 
-    /// <summary>The EIP-712 digest: keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)).</summary>
+    private const string DomainTypeSignature = "EIP712Domain(string name,string version,uint256 chainId)";
+
+    private const string ProofV3Type = "Proof(address account,string challengeId,string realm)";
+
+    private const string ProofV2Type = "Proof(string challengeId,string realm)";
+
+    /// <summary>
+    /// The EIP-712 digest: keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)), written out for the two fixed
+    /// shapes (EIP-712 "Specification of the eth_signTypedData JSON RPC", encodeData: a string member is the keccak of
+    /// its UTF-8 bytes, an address and a uint256 one 32-byte word each). It equals Nethereum.Signer.EIP712's
+    /// <see cref="Eip712TypedDataSigner.EncodeTypedDataRaw"/> over <see cref="TypedData"/> (the tests compare both for
+    /// many inputs, and viem's hashTypedData), at a small fraction of its cost.
+    /// </summary>
     public static byte[] Hash(TempoProofVersion version, ulong chainId, string challengeId, string realm, string? account)
     {
-        var encoded = Eip712TypedDataSigner.Current.EncodeTypedDataRaw(TypedData(version, chainId, challengeId, realm, account));
-        return Keccak.Hash(encoded);
+        ArgumentNullException.ThrowIfNull(challengeId);
+        ArgumentNullException.ThrowIfNull(realm);
+        var proofType = version switch
+        {
+            TempoProofVersion.V3 => account is null
+                ? throw new ArgumentNullException(nameof(account), "A v3 proof binds the payer's account.")
+                : ProofV3Type,
+            TempoProofVersion.V2 => ProofV2Type,
+            _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown proof version."),
+        };
+
+        // domainSeparator = keccak256(typeHash ‖ keccak256(name) ‖ keccak256(version) ‖ uint256(chainId))
+        Span<byte> domain = stackalloc byte[4 * 32];
+        Keccak.Hash(DomainTypeSignature).CopyTo(domain);
+        Keccak.Hash(DomainName).CopyTo(domain[32..]);
+        Keccak.Hash(((int)version).ToString(CultureInfo.InvariantCulture)).CopyTo(domain[64..]);
+        BinaryPrimitives.WriteUInt64BigEndian(domain[(128 - 8)..], chainId);
+
+        // hashStruct(message) = keccak256(typeHash ‖ [uint256(account)] ‖ keccak256(challengeId) ‖ keccak256(realm))
+        var words = version == TempoProofVersion.V3 ? 4 : 3;
+        Span<byte> message = stackalloc byte[4 * 32];
+        message = message[..(words * 32)];
+        message.Clear();
+        Keccak.Hash(proofType).CopyTo(message);
+        if (version == TempoProofVersion.V3)
+        {
+            EvmAddress.ToBytes(account!).CopyTo(message[(32 + 12)..]);
+        }
+
+        Keccak.Hash(challengeId).CopyTo(message[^64..]);
+        Keccak.Hash(realm).CopyTo(message[^32..]);
+
+        Span<byte> digest = stackalloc byte[2 + 32 + 32];
+        digest[0] = 0x19;
+        digest[1] = 0x01;
+        Keccak.Hash(domain).CopyTo(digest[2..]);
+        Keccak.Hash(message).CopyTo(digest[34..]);
+        return Keccak.Hash(digest);
     }
 
     /// <summary>Signs the proof; for <see cref="TempoProofVersion.V3"/> the bound account is the key's address.</summary>
@@ -34,6 +83,8 @@ internal static class TempoProof
         return Hex.Encode(key.SignHash(hash).ToRsv());
     }
 
+    /// <summary>The proof as Nethereum typed data: the shape <see cref="Hash"/> encodes, which the tests hash with
+    /// Nethereum.Signer.EIP712 to cross-check it.</summary>
     internal static TypedDataRaw TypedData(TempoProofVersion version, ulong chainId, string challengeId, string realm, string? account)
     {
         ArgumentNullException.ThrowIfNull(challengeId);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Mpp.Client.Tempo.Encoding;
-using Nethereum.Signer;
+using Mpp.Client.Tempo.Keys;
+using NBitcoin.Secp256k1;
 
 namespace Mpp.Client.Tempo.Transactions;
 
@@ -65,11 +66,28 @@ internal sealed class TempoSignature
         return new TempoSignature(rsv[..32], rsv[32..64], parity);
     }
 
-    /// <summary>The address (EIP-55) whose key made this signature over <paramref name="hash"/>.</summary>
+    /// <summary>The address (EIP-55) whose key made this signature over <paramref name="hash"/> (public key recovery
+    /// with NBitcoin.Secp256k1, libsecp256k1's <c>secp256k1_ecdsa_recover</c>).</summary>
+    /// <exception cref="FormatException">r or s is not below the group order.</exception>
+    /// <exception cref="InvalidOperationException">No public key recovers from this signature.</exception>
     public string RecoverAddress(ReadOnlySpan<byte> hash)
     {
-        var signature = EthECDSASignatureFactory.FromComponents(_r, _s, (byte)(27 + YParity));
-        return EthECKey.RecoverFromSignature(signature, hash.ToArray()).GetPublicAddress();
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException("A signed digest is 32 bytes.", nameof(hash));
+        }
+
+        Span<byte> compact = stackalloc byte[64];
+        _r.CopyTo(compact);
+        _s.CopyTo(compact[32..]);
+        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(compact, YParity, out var signature) || signature is null)
+        {
+            throw new FormatException("r or s of the signature is out of range.");
+        }
+
+        return ECPubKey.TryRecover(Context.Instance, signature, hash, out var publicKey) && publicKey is not null
+            ? TempoAddresses.Of(publicKey)
+            : throw new InvalidOperationException("No public key recovers from this signature.");
     }
 
     public BigInteger RValue => new(_r, isUnsigned: true, isBigEndian: true);

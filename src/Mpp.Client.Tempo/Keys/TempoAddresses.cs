@@ -1,0 +1,20 @@
+using Mpp.Client.Tempo.Encoding;
+using NBitcoin.Secp256k1;
+using Nethereum.Util;
+
+namespace Mpp.Client.Tempo.Keys;
+
+/// <summary>The account address of a secp256k1 public key (Ethereum's rule, which Tempo keeps).</summary>
+internal static class TempoAddresses
+{
+    /// <summary>keccak256(uncompressed public key without its 0x04 prefix)[12..], EIP-55 checksummed (Nethereum's
+    /// <see cref="AddressUtil.ConvertToChecksumAddress(string)"/>).</summary>
+    public static string Of(ECPubKey publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        Span<byte> uncompressed = stackalloc byte[65];
+        publicKey.WriteToSpan(compressed: false, uncompressed, out _);
+        var hash = Keccak.Hash(uncompressed[1..]);
+        return AddressUtil.Current.ConvertToChecksumAddress(Hex.Encode(hash.AsSpan(12)));
+    }
+}
