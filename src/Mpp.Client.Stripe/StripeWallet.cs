@@ -16,7 +16,7 @@ internal static class StripeWallet
     };
 
     /// <exception cref="OptionsValidationException">The settings are wrong; every problem is listed.</exception>
-    public static StripeChargeMethod Create(StripeOptions options, IConfiguration? section, ISharedPaymentTokenIssuer? custom, Func<HttpClient> http, TimeProvider time)
+    public static StripeChargeMethod Create(StripeOptions options, IConfiguration? section, ISharedPaymentTokenIssuer? custom, Func<HttpClient> http, TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var path = section is IConfigurationSection s ? s.Path : "Mpp:" + StripeOptions.SectionName;
         var errors = new List<string>();
@@ -91,6 +91,6 @@ internal static class StripeWallet
             options.UseTestHelperInTestMode,
             http);
         IEnumerable<string> types = options.PaymentMethodTypes.Count == 0 ? ["card"] : options.PaymentMethodTypes.Select(t => t.Trim());
-        return new StripeChargeMethod(issuer, types, options.TokenLifetime, time);
+        return new StripeChargeMethod(issuer, types, options.TokenLifetime, time, logger);
     }
 }

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Mpp.Client.Methods;
 using Mpp.Client.Protocol;
 
@@ -19,9 +21,11 @@ internal sealed class StripeChargeMethod : IPaymentMethod
     private readonly HashSet<string> _types;
     private readonly TimeSpan _tokenLifetime;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public StripeChargeMethod(ISharedPaymentTokenIssuer issuer, IEnumerable<string> paymentMethodTypes, TimeSpan tokenLifetime, TimeProvider time)
+    public StripeChargeMethod(ISharedPaymentTokenIssuer issuer, IEnumerable<string> paymentMethodTypes, TimeSpan tokenLifetime, TimeProvider time, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(paymentMethodTypes);
         ArgumentNullException.ThrowIfNull(time);
@@ -84,8 +88,9 @@ internal sealed class StripeChargeMethod : IPaymentMethod
         {
             minted = await _issuer.IssueAsync(token, cancellationToken).ConfigureAwait(false);
         }
-        catch (PaymentMethodException)
+        catch (PaymentMethodException e)
         {
+            StripeChargeLog.MintFailed(_logger, challenge.Id, e.Message, e.Details.GetValueOrDefault("stripe.code"), e.Details.GetValueOrDefault("stripe.request_id"));
             throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -97,6 +102,7 @@ internal sealed class StripeChargeMethod : IPaymentMethod
             throw Refused($"The Shared Payment Token issuer failed ({e.GetType().Name}).", e);
         }
 
+        StripeChargeLog.Minted(_logger, challenge.Id, request.Amount, request.Currency, Truncate(minted.Status));
         switch (minted.Status)
         {
             case "active":

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
 using Mpp.Client.Methods;
@@ -63,7 +64,8 @@ public static class StripeMppBuilderExtensions
             sp.GetService<ISharedPaymentTokenIssuer>(),
             // Resolved on first use: the factory's options depend on the payment flow, which depends on the wallets.
             () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(StripeHttpClientName),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Mpp.Client.Stripe")));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<StripeChargeMethod>());
         return builder;
     }

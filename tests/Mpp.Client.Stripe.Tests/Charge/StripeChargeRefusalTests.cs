@@ -121,7 +121,9 @@ public sealed class StripeChargeRefusalTests
         Assert.Equal("401", outcome.MethodError!.Details["stripe.http_status"]);
         Assert.Contains("401", outcome.Reason, StringComparison.Ordinal);
         var texts = new List<string> { outcome.ToString(), outcome.Reason!, outcome.MethodError.ToString(), string.Join(";", outcome.MethodError.Details) };
-        texts.AddRange(logs.GetSnapshot().Select(r => r.Message + r.Exception));
+        var records = logs.GetSnapshot();
+        Assert.Contains(records, r => r.Level == LogLevel.Warning && r.Message.Contains("req_", StringComparison.Ordinal));
+        texts.AddRange(records.Select(r => r.Message + r.Exception));
         texts.Add(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StripeOptions>>().Value.ToString());
         foreach (var text in texts)
         {
