@@ -83,6 +83,8 @@ public sealed partial class FakeStripe
             w.WriteString("object"u8, testHelper ? "shared_payment.granted_token" : "shared_payment.issued_token");
             w.WriteNumber("created"u8, TimeProvider.GetUtcNow().ToUnixTimeSeconds());
             w.WriteBoolean("livemode"u8, false);
+            w.WriteNull("deactivated_at"u8);
+            w.WriteNull("deactivated_reason"u8);
             w.WriteString("payment_method"u8, paymentMethod);
             w.WriteString("status"u8, status);
             w.WriteStartObject("usage_limits"u8);
@@ -96,9 +98,11 @@ public sealed partial class FakeStripe
             if (status == "requires_action")
             {
                 w.WriteStartObject("next_action"u8);
-                w.WriteString("type"u8, "redirect_to_url");
-                w.WriteStartObject("redirect_to_url"u8);
-                w.WriteString("url"u8, "https://hooks.stripe.com/3d_secure_2/hosted?token=" + token.Id);
+                // Stripe's SharedPaymentIssuedToken object: next_action.type is use_stripe_sdk (Stripe.js or a mobile SDK).
+                w.WriteString("type"u8, "use_stripe_sdk");
+                w.WriteStartObject("use_stripe_sdk"u8);
+                w.WriteString("type"u8, "three_d_secure_redirect");
+                w.WriteString("stripe_js"u8, "https://hooks.stripe.com/3d_secure_2/hosted?token=" + token.Id);
                 w.WriteEndObject();
                 w.WriteEndObject();
             }

@@ -26,7 +26,7 @@ public sealed partial class FakeStripe : IAsyncDisposable
     /// <summary>A payment method Stripe declines (402 <c>card_error</c>, <c>card_declined</c>).</summary>
     public const string DeclinedPaymentMethod = "pm_card_chargeDeclined";
 
-    /// <summary>A payment method whose tokens need the payer's action first (<c>requires_action</c>, a redirect URL).</summary>
+    /// <summary>A payment method whose tokens need the payer's action first (<c>requires_action</c>, a <c>use_stripe_sdk</c> next action).</summary>
     public const string AuthenticationRequiredPaymentMethod = "pm_card_authenticationRequired";
 
     private readonly object _gate = new();

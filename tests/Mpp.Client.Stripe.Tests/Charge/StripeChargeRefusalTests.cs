@@ -91,7 +91,7 @@ public sealed class StripeChargeRefusalTests
 
         var outcome = response.GetPaymentOutcome()!;
         Assert.Equal(MppErrorCode.PaymentActionRequired, outcome.Code);
-        Assert.Equal("redirect_to_url", outcome.MethodError!.Details["next_action.type"]);
+        Assert.Equal("use_stripe_sdk", outcome.MethodError!.Details["next_action.type"]);
         Assert.Contains("https://hooks.stripe.com/", outcome.MethodError.Details["next_action"], StringComparison.Ordinal);
         Assert.False(outcome.MethodError.FundsMayHaveMoved);
         Assert.Empty(h.Server.Payments);
