@@ -5,7 +5,9 @@
 // decodes, checks and applies every transaction), registers the payment handler on every HttpClient from the factory
 // with the budget in appsettings.json and two wallets — the built-in "test" method and the Tempo wallet with a key
 // generated at start-up, funded on the fake chain — and makes a few calls: free, paid, paid with a JSON body, paid in
-// pathUSD on Tempo (a signed transaction the server broadcasts), and two the budget refuses.
+// pathUSD on Tempo (a signed transaction the server broadcasts), one paid by card through Stripe in test mode (a Shared
+// Payment Token minted on an embedded FAKE Stripe API, Mpp.Client.Stripe.Testing — nothing reaches stripe.com), and two
+// the budget refuses.
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +16,7 @@ using Mpp.Client.Http;
 using Mpp.Client.Methods;
 using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
+using Mpp.Client.Stripe.Testing;
 using Mpp.Client.Tempo;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
@@ -29,7 +32,10 @@ await using var chain = await FakeTempoChain.StartAsync(chainId: TempoChains.Tes
 var tempoKey = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 var tempoPayee = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
 
-await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain));
+// The Stripe side, test mode only: an embedded fake Stripe API on loopback stands in for api.stripe.com.
+await using var fakeStripe = await FakeStripe.StartAsync();
+
+await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain).AddStripeVerifier(fakeStripe));
 server.MapFree("/hello", "hello, agent");
 server.MapPaid("/weather", new PriceOption("5") { Description = "Current weather" });
 server.MapPaid("/forecast", new PriceOption("10") { Description = "7-day forecast" });
@@ -46,6 +52,8 @@ server.MapPaid("/quotes", new PriceOption("50000", TempoChains.PathUsd)
     },
 });
 
+server.MapPaid("/news", new PriceOption("3") { Method = "stripe", Recipient = null, Description = "Headlines, paid by card through Stripe (test mode)" });
+
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
 services.AddHttpClient()
@@ -56,6 +64,14 @@ services.AddHttpClient()
         // In an application these come from configuration: Mpp:Tempo:PrivateKey (a secret) and Mpp:Tempo:Rpc:42431.
         o.PrivateKey = tempoKey;
         o.Rpc[TempoChains.TestnetChainId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = chain.Endpoint.ToString();
+    })
+    .AddStripe(o =>
+    {
+        // In an application: Mpp:Stripe:SecretKey (a secret, sk_test_… here) and Mpp:Stripe:PaymentMethod; ApiBase points
+        // Stripe.net at the fake Stripe.
+        o.SecretKey = fakeStripe.SecretKey;
+        o.PaymentMethod = FakeStripe.VisaPaymentMethod;
+        o.ApiBase = fakeStripe.ApiBase;
     })
     .AddObserver(new ConsoleObserver());
 await using var provider = services.BuildServiceProvider();
@@ -74,6 +90,7 @@ await Call(() => http.GetAsync("hello"), "GET /hello");
 await Call(() => http.GetAsync("weather"), "GET /weather");
 await Call(() => http.GetAsync("forecast"), "GET /forecast");
 await Call(() => http.GetAsync("quotes"), "GET /quotes (Tempo)");
+await Call(() => http.GetAsync("news"), "GET /news (Stripe test mode, on a fake Stripe)");
 await Call(() => http.PostAsJsonAsync("translate", new { text = "Bonjour", to = "en" }), "POST /translate");
 await Call(() => http.GetAsync("report"), "GET /report");
 await Call(() => http.GetAsync("weather"), "GET /weather");
@@ -81,6 +98,7 @@ await Call(() => http.GetAsync("forecast"), "GET /forecast");
 
 Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in test money and {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayee))} pathUSD on Tempo; {server.Payments.Count} payments.");
 Console.WriteLine($"Our Tempo account now holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD (the fake chain charges no network fee; the wallet reserved one).");
+Console.WriteLine($"Fake Stripe (test mode): {fakeStripe.Tokens.Count} Shared Payment Token(s) minted, {fakeStripe.PaymentIntents.Count} PaymentIntent(s) succeeded.");
 return 0;
 
 static string Usd(System.Numerics.BigInteger baseUnits) => ((decimal)baseUnits / 1_000_000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
