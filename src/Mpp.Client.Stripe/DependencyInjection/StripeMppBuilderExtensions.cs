@@ -48,16 +48,7 @@ public static class StripeMppBuilderExtensions
 
         builder.Services.AddHttpClient(StripeHttpClientName)
             .RemoveAllLoggers()
-            .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
-            {
-                for (var i = handlers.Count - 1; i >= 0; i--)
-                {
-                    if (handlers[i] is PaymentHandler)
-                    {
-                        handlers.RemoveAt(i);
-                    }
-                }
-            });
+            .WithoutMppPayments();
         builder.Services.AddSingleton(sp => StripeWallet.Create(
             sp.GetRequiredService<IOptions<StripeOptions>>().Value,
             section,

@@ -56,16 +56,7 @@ public static class TempoMppBuilderExtensions
         // payment in progress), so it is taken out of this client's pipeline after the defaults added it.
         builder.Services.AddHttpClient(RpcHttpClientName)
             .RemoveAllLoggers()
-            .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
-            {
-                for (var i = handlers.Count - 1; i >= 0; i--)
-                {
-                    if (handlers[i] is PaymentHandler)
-                    {
-                        handlers.RemoveAt(i);
-                    }
-                }
-            });
+            .WithoutMppPayments();
         builder.Services.AddSingleton(sp => TempoWallet.Create(
             sp.GetRequiredService<IOptions<TempoOptions>>().Value,
             section,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Mpp.Client.Http;
 using Mpp.Client.Policy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,30 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </remarks>
 public static class MppHttpClientBuilderExtensions
 {
+    /// <summary>
+    /// Takes the payment handler out of this client's pipeline when <c>AddMppPayments</c> put it on every client of the
+    /// factory: for the clients a wallet itself calls (a chain node, a payment provider's API), which must never pay a
+    /// 402 nor wait on a payment in progress. Its request logging is left as configured.
+    /// </summary>
+    /// <remarks>
+    /// A wallet should also resolve <c>IHttpClientFactory</c> lazily (on first use, not in its constructor): the factory's
+    /// options depend on the payment flow, which depends on the wallets.
+    /// </remarks>
+    public static IHttpClientBuilder WithoutMppPayments(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+        {
+            for (var i = handlers.Count - 1; i >= 0; i--)
+            {
+                if (handlers[i] is PaymentHandler)
+                {
+                    handlers.RemoveAt(i);
+                }
+            }
+        });
+    }
+
     /// <summary>
     /// Adds the payment handler to this client. Configure budgets and methods with <c>services.AddMpp(...)</c>; when it
     /// was not called, the defaults apply (and no payment is possible until a budget cap covers its unit).
