@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Mpp.Client.Stripe.Testing.Internal;
+using Mpp.Client.Testing.Hosting;
 
 namespace Mpp.Client.Stripe.Testing;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Rpc;
 using Mpp.Client.Tempo.Testing.Internal;
+using Mpp.Client.Testing.Hosting;
 
 namespace Mpp.Client.Tempo.Testing;
 

@@ -1,13 +1,8 @@
-using System.Net;
 using System.Numerics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Protocol;
+using Mpp.Client.Testing.Hosting;
 using Mpp.Client.Testing.Internal;
 
 namespace Mpp.Client.Testing;
@@ -81,18 +76,12 @@ public sealed class MppTestServer : IAsyncDisposable
         var issuer = new ChallengeIssuer(state);
         var processor = new CredentialProcessor(state);
 
-        // The empty builder: no configuration files (and their file watchers), no environment overrides, no logging providers.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(MppTestServer).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
-        var app = builder.Build();
+        var app = LoopbackHost.Create();
         app.Run(new RequestDispatcher(state, new PaidRequestHandler(state, issuer, processor)).DispatchAsync);
+        Uri baseAddress;
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            baseAddress = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -100,8 +89,7 @@ public sealed class MppTestServer : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new MppTestServer(app, state, issuer, processor, new Uri(address.TrimEnd('/') + "/"));
+        return new MppTestServer(app, state, issuer, processor, baseAddress);
     }
 
     /// <summary>The absolute URL of a path on this server.</summary>

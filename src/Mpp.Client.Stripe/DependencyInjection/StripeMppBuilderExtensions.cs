@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Mpp.Client.Http;
 using Mpp.Client.Methods;
 using Mpp.Client.Stripe;
 using Mpp.Client.Stripe.Charge;

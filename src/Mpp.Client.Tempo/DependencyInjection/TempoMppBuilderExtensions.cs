@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
 using Mpp.Client.Tempo;

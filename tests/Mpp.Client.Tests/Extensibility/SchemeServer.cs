@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Protocol;
 using Mpp.Client.TestSupport;
+using Mpp.Client.Testing.Hosting;
 
 namespace Mpp.Client.Tests.Extensibility;
 
@@ -34,10 +35,10 @@ internal sealed class SchemeServer : IAsyncDisposable
 
     public static async Task<SchemeServer> StartAsync()
     {
-        var app = LoopbackApp.Create();
+        var app = LoopbackHost.Create();
         var server = new SchemeServer(app);
         app.Run(server.HandleAsync);
-        server.BaseAddress = await LoopbackApp.StartAsync(app);
+        server.BaseAddress = await LoopbackHost.StartAsync(app);
         return server;
     }
 

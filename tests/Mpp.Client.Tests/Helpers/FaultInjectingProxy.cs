@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Protocol;
 using Mpp.Client.TestSupport;
+using Mpp.Client.Testing.Hosting;
 
 namespace Mpp.Client.Tests.Helpers;
 
@@ -147,12 +148,12 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
     public static async Task<FaultInjectingProxy> StartAsync(Uri upstream, FaultInjectingProxyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        var app = LoopbackApp.Create();
+        var app = LoopbackHost.Create();
         var proxy = new FaultInjectingProxy(app, upstream, options ?? new FaultInjectingProxyOptions());
         app.Run(proxy.HandleAsync);
         try
         {
-            proxy.BaseAddress = await LoopbackApp.StartAsync(app);
+            proxy.BaseAddress = await LoopbackHost.StartAsync(app);
         }
         catch
         {

@@ -6,9 +6,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Mpp.Client.Stripe.Testing.Internal;
+namespace Mpp.Client.Testing.Hosting;
 
-/// <summary>A bare Kestrel app on 127.0.0.1 (any free port): no server header, no logging, nothing but the handler.</summary>
+/// <summary>
+/// A bare Kestrel app on 127.0.0.1 (any free port): the empty builder (no configuration files and their watchers, no
+/// environment overrides, no logging providers), no server header, nothing but the handler the caller maps. Compiled
+/// into each test-kit package and the core tests from <c>src/Shared/Testing</c>.
+/// </summary>
 internal static class LoopbackHost
 {
     public static WebApplication Create()
@@ -23,7 +27,7 @@ internal static class LoopbackHost
     }
 
     /// <summary>Starts the app and returns its base address (with a trailing slash).</summary>
-    public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
