@@ -49,18 +49,7 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         _signer = signer;
         _rpc = chain => chains.GetValueOrDefault(chain);
         _time = time;
-        _options = new TempoChargeOptions
-        {
-            Chains = chains.Keys.ToHashSet(),
-            Tokens = options.Tokens,
-            MaxSplits = options.MaxSplits,
-            ClientId = options.ClientId,
-            GasMargin = options.GasMargin,
-            PreferredMode = options.PreferredMode,
-            AllowPush = options.AllowPush,
-            GasEstimateLifetime = options.GasEstimateLifetime,
-            ReceiptTimeout = options.ReceiptTimeout,
-        };
+        _options = options with { Chains = chains.Keys.ToHashSet() };
         _gas = new TempoGasCache(_options.GasEstimateLifetime, time);
         _quoted = new QuotedFees(time);
         try

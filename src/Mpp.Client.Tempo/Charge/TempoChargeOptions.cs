@@ -1,7 +1,7 @@
 namespace Mpp.Client.Tempo.Charge;
 
 /// <summary>What a <see cref="TempoChargeMethod"/> accepts and how it pays (the checked form of <see cref="TempoOptions"/>).</summary>
-internal sealed class TempoChargeOptions
+internal sealed record TempoChargeOptions
 {
     /// <summary>The chains this wallet pays on; a challenge naming another is refused before any I/O.</summary>
     public IReadOnlySet<ulong> Chains { get; init; } = new HashSet<ulong> { TempoChains.MainnetChainId, TempoChains.TestnetChainId };
