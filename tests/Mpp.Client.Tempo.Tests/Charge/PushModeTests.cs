@@ -1,6 +1,5 @@
 using System.Net;
 using System.Numerics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
@@ -20,51 +19,17 @@ public sealed class PushModeTests
 {
     private static readonly BigInteger Funds = 10_000_000;
 
-    private sealed class Setup : IAsyncDisposable
-    {
-        public required FakeTempoChain Chain { get; init; }
-
-        public required TempoTestVerifier Verifier { get; init; }
-
-        public required MppTestServer Server { get; init; }
-
-        public required ServiceProvider Provider { get; init; }
-
-        public required HttpClient Http { get; init; }
-
-        public string Payer => Provider.GetRequiredService<TempoChargeMethod>().Address;
-
-        public static async Task<Setup> StartAsync(Action<TempoOptions>? configure = null)
+    private static Task<ConfiguredTempoPayer> StartAsync(Action<TempoOptions>? configure = null) =>
+        ConfiguredTempoPayer.StartAsync(o =>
         {
-            var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
-            var verifier = new TempoTestVerifier(chain);
-            var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddVerifier(verifier));
-            var services = new ServiceCollection();
-            services.AddHttpClient().AddMppPayments(o => o.Budget.PerDay["usd"] = "100").AddTempo(o =>
-            {
-                o.PrivateKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                o.Rpc["42431"] = chain.Endpoint.ToString();
-                o.RpcRetries = 0;
-                configure?.Invoke(o);
-            });
-            var provider = services.BuildServiceProvider();
-            return new Setup { Chain = chain, Verifier = verifier, Server = server, Provider = provider, Http = provider.GetRequiredService<IHttpClientFactory>().CreateClient() };
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await Provider.DisposeAsync();
-            await Server.DisposeAsync();
-            await Chain.DisposeAsync();
-        }
-    }
+            o.RpcRetries = 0;
+            configure?.Invoke(o);
+        });
 
     [Fact]
     public async Task A_push_only_route_is_paid_by_broadcasting_and_sending_the_hash()
     {
-        await using var s = await Setup.StartAsync();
-        s.Chain.Fund(TempoChains.PathUsd, s.Payer, Funds);
+        await using var s = await StartAsync();
         var payee = TestPayer.NewAddress();
         s.Server.MapPaid("/push", TempoPayingHarness.Price("1500", payee, new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "push" } }));
 
@@ -86,8 +51,7 @@ public sealed class PushModeTests
     [Fact]
     public async Task Push_is_used_when_preferred_and_pull_when_the_route_allows_only_pull()
     {
-        await using var s = await Setup.StartAsync(o => o.PreferredMode = TempoSubmissionMode.Push);
-        s.Chain.Fund(TempoChains.PathUsd, s.Payer, Funds);
+        await using var s = await StartAsync(o => o.PreferredMode = TempoSubmissionMode.Push);
         s.Server.MapPaid("/any", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), new { chainId = TempoChains.TestnetChainId }));
         s.Server.MapPaid("/pull", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "pull" } }));
 
@@ -107,8 +71,7 @@ public sealed class PushModeTests
     [Fact]
     public async Task A_reverted_push_payment_is_reported_as_money_that_may_have_moved_and_stays_counted()
     {
-        await using var s = await Setup.StartAsync();
-        s.Chain.Fund(TempoChains.PathUsd, s.Payer, Funds);
+        await using var s = await StartAsync();
         s.Chain.RevertTransactions = true;
         s.Server.MapPaid("/push", TempoPayingHarness.Price("1500", TestPayer.NewAddress(), new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "push" } }));
 

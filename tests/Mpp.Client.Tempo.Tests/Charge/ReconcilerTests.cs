@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Mpp.Client.Http;
@@ -18,56 +17,23 @@ namespace Mpp.Client.Tempo.Tests.Charge;
 /// </summary>
 public sealed class ReconcilerTests
 {
-    private sealed class Setup : IAsyncDisposable
+    /// <summary>A payer whose client loses the connection whenever a credential is sent: the outcome is unknown to it.</summary>
+    private static Task<ConfiguredTempoPayer> StartAsync() =>
+        ConfiguredTempoPayer.StartAsync(services: s => s.AddHttpClient("flaky").AddHttpMessageHandler(() => new DropCredentials()), clientName: "flaky");
+
+    private static async Task<LedgerEntry> PayAndLoseTheAnswerAsync(ConfiguredTempoPayer s, object methodDetails)
     {
-        public required FakeTempoChain Chain { get; init; }
-
-        public required MppTestServer Server { get; init; }
-
-        public required ServiceProvider Provider { get; init; }
-
-        public required HttpClient Http { get; init; }
-
-        public static async Task<Setup> StartAsync()
-        {
-            var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
-            var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain));
-            var services = new ServiceCollection();
-            services.AddHttpClient().AddMppPayments(o => o.Budget.PerDay["usd"] = "100").AddTempo(o =>
-            {
-                o.PrivateKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                o.Rpc["42431"] = chain.Endpoint.ToString();
-            });
-            // The connection dies whenever a credential is sent: the outcome is unknown to the payer.
-            services.AddHttpClient("flaky").AddHttpMessageHandler(() => new DropCredentials());
-            var provider = services.BuildServiceProvider();
-            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("flaky");
-            chain.Fund(TempoChains.PathUsd, provider.GetRequiredService<TempoAccount>().Address, 10_000_000);
-            return new Setup { Chain = chain, Server = server, Provider = provider, Http = http };
-        }
-
-        public async Task<LedgerEntry> PayAndLoseTheAnswerAsync(object methodDetails)
-        {
-            Server.MapPaid("/x", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), methodDetails));
-            var lost = await Assert.ThrowsAsync<PaymentException>(() => Http.GetAsync(Server.Url("/x")));
-            Assert.Equal(PaymentStatus.Unknown, lost.Outcome!.Status);
-            return Assert.Single(await Provider.GetRequiredService<PaymentReconciliation>().ListPendingAsync());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await Provider.DisposeAsync();
-            await Server.DisposeAsync();
-            await Chain.DisposeAsync();
-        }
+        s.Server.MapPaid("/x", TempoPayingHarness.Price("1000", TestPayer.NewAddress(), methodDetails));
+        var lost = await Assert.ThrowsAsync<PaymentException>(() => s.Http.GetAsync(s.Server.Url("/x")));
+        Assert.Equal(PaymentStatus.Unknown, lost.Outcome!.Status);
+        return Assert.Single(await s.Provider.GetRequiredService<PaymentReconciliation>().ListPendingAsync());
     }
 
     [Fact]
     public async Task A_pushed_payment_that_landed_is_settled_from_its_receipt()
     {
-        await using var s = await Setup.StartAsync();
-        var pending = await s.PayAndLoseTheAnswerAsync(new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "push" } });
+        await using var s = await StartAsync();
+        var pending = await PayAndLoseTheAnswerAsync(s, new { chainId = TempoChains.TestnetChainId, supportedModes = new[] { "push" } });
 
         var resolved = await s.Provider.GetRequiredService<PaymentReconciliation>().ReconcileAsync(TimeSpan.Zero);
 
@@ -80,8 +46,8 @@ public sealed class ReconcilerTests
     [Fact]
     public async Task A_pull_payment_the_server_never_got_is_released_only_after_its_validity_window()
     {
-        await using var s = await Setup.StartAsync();
-        var pending = await s.PayAndLoseTheAnswerAsync(new { chainId = TempoChains.TestnetChainId });
+        await using var s = await StartAsync();
+        var pending = await PayAndLoseTheAnswerAsync(s, new { chainId = TempoChains.TestnetChainId });
         var time = new FakeTimeProvider(pending.UpdatedAt!.Value);
         var reconciler = new TempoReconciler(s.Provider.GetRequiredService<TempoChargeMethod>(), time);
 
@@ -98,8 +64,8 @@ public sealed class ReconcilerTests
     [Fact]
     public async Task A_sponsored_payment_is_never_looked_up_by_the_senders_hash()
     {
-        await using var s = await Setup.StartAsync();
-        var pending = await s.PayAndLoseTheAnswerAsync(new { chainId = TempoChains.TestnetChainId, feePayer = true });
+        await using var s = await StartAsync();
+        var pending = await PayAndLoseTheAnswerAsync(s, new { chainId = TempoChains.TestnetChainId, feePayer = true });
         var time = new FakeTimeProvider(pending.UpdatedAt!.Value + TimeSpan.FromMinutes(10));
 
         Assert.StartsWith(TempoReconciler.SponsoredPrefix, pending.WalletReference, StringComparison.Ordinal);
