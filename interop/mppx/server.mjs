@@ -13,10 +13,9 @@
 //                  with a valid credential: 200 {"paid":true} + Payment-Receipt
 //   POST /paid  -> same price; once paid: 200 {"paid":true,"bodyLength":<bytes>}
 //   anything else -> 404
-import * as http from 'node:http'
-import { parseArgs, serve } from './harness.mjs'
+import { parseArgs, serveHandler } from './harness.mjs'
 import { Errors, Method, Receipt, z } from 'mppx'
-import { Mppx, Request as MppxRequest } from 'mppx/server'
+import { Mppx } from 'mppx/server'
 
 const args = parseArgs(process.argv.slice(2))
 
@@ -87,14 +86,4 @@ async function handle(request) {
   return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } })
 }
 
-const server = http.createServer(
-  MppxRequest.toNodeListener(handle, {
-    onError(error) {
-      console.error('[server] handler error:', error)
-      return new Response('Internal Server Error', { status: 500 })
-    },
-  }),
-)
-server.keepAliveTimeout = 30_000
-
-serve(server, args, 'server')
+serveHandler(handle, args, 'server')

@@ -11,10 +11,9 @@
 //   GET /paid      -> stripe/charge 25.00 usd (2500 cents), paymentMethodTypes ["card"]
 //   GET /order     -> the same with externalId "order_123" bound into the request
 //   GET /yen       -> stripe/charge 500 jpy (zero-decimal)
-import * as http from 'node:http'
 import Stripe from 'stripe'
-import { parseArgs, serve } from './harness.mjs'
-import { Mppx, Request as MppxRequest, stripe } from 'mppx/server'
+import { parseArgs, serveRoutes } from './harness.mjs'
+import { Mppx, stripe } from 'mppx/server'
 
 const args = parseArgs(process.argv.slice(2))
 const API_BASE = args['api-base'] || process.env.MPPX_STRIPE_API_BASE
@@ -55,23 +54,4 @@ const routes = {
   '/yen': yen.charge({ amount: '500' }),
 }
 
-async function handle(request) {
-  const url = new URL(request.url)
-  const route = routes[url.pathname]
-  if (!route || request.method !== 'GET')
-    return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } })
-  const result = await route(request)
-  if (result.status === 402) return result.challenge
-  return result.withReceipt(Response.json({ paid: true, route: url.pathname }))
-}
-
-const server = http.createServer(
-  MppxRequest.toNodeListener(handle, {
-    onError(error) {
-      console.error('[stripe-server] handler error:', error)
-      return new Response('Internal Server Error', { status: 500 })
-    },
-  }),
-)
-
-serve(server, args, 'stripe-server')
+serveRoutes(routes, args, 'stripe-server')

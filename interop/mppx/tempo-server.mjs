@@ -12,12 +12,11 @@
 //   GET /push   -> tempo/charge 0.01 with supportedModes ["push"]: the client broadcasts and sends the hash
 //   GET /sponsored -> tempo/charge 0.01 with feePayer: the server co-signs the client's 0x78 hand-off with
 //                  --fee-payer-key (a test key) and broadcasts the 0x76 envelope
-import * as http from 'node:http'
-import { parseArgs, serve } from './harness.mjs'
+import { parseArgs, serveRoutes } from './harness.mjs'
 import { createClient, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoModerato } from 'viem/tempo/chains'
-import { Mppx, Request as MppxRequest, tempo } from 'mppx/server'
+import { Mppx, tempo } from 'mppx/server'
 
 const args = parseArgs(process.argv.slice(2))
 const RPC_URL = args['rpc-url'] || process.env.MPPX_TEMPO_RPC_URL
@@ -74,23 +73,4 @@ const routes = {
     : {}),
 }
 
-async function handle(request) {
-  const url = new URL(request.url)
-  const route = routes[url.pathname]
-  if (!route || request.method !== 'GET')
-    return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } })
-  const result = await route(request)
-  if (result.status === 402) return result.challenge
-  return result.withReceipt(Response.json({ paid: true, route: url.pathname }))
-}
-
-const server = http.createServer(
-  MppxRequest.toNodeListener(handle, {
-    onError(error) {
-      console.error('[tempo-server] handler error:', error)
-      return new Response('Internal Server Error', { status: 500 })
-    },
-  }),
-)
-
-serve(server, args, 'tempo-server')
+serveRoutes(routes, args, 'tempo-server')
