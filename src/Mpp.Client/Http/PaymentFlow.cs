@@ -121,7 +121,7 @@ internal sealed class PaymentFlow
                 var selection = await _coordinator.EvaluateAsync(context, parsed, cancellationToken).ConfigureAwait(false);
                 if (selection.Best is { } best)
                 {
-                    outcome = new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Rejections = selection.Rejections, Problem = problem };
+                    outcome = new PaymentOutcome(PaymentStatus.Quoted) { Quote = best, Payable = selection.Payable, Rejections = selection.Rejections, Problem = problem };
                 }
                 else
                 {

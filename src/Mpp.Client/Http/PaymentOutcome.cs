@@ -41,6 +41,12 @@ public sealed class PaymentOutcome
     /// <summary>The problem details of the last error response, when any.</summary>
     public PaymentProblem? Problem { get; init; }
 
+    /// <summary>
+    /// For <see cref="PaymentStatus.Quoted"/>: every challenge that could be paid now, best first (<see cref="Quote"/> is
+    /// the first); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<PaymentQuote> Payable { get; init; } = [];
+
     /// <summary>Every challenge passed over, with why.</summary>
     public IReadOnlyList<ChallengeRejection> Rejections { get; init; } = [];
 

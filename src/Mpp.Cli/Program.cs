@@ -1,0 +1,3 @@
+using Mpp.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);
