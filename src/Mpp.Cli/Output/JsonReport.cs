@@ -9,13 +9,14 @@ namespace Mpp.Cli.Output;
 /// <summary>
 /// <c>--json</c>: one object on stdout — <c>status</c>, <c>headers</c>, the body (<c>body</c> as text when it is UTF-8,
 /// else <c>bodyBase64</c>; <c>bodyFile</c> with <c>-o</c>), <c>payment</c> (outcome, code, reason, quote, receipt, the
-/// quotes of <c>--quote</c>) and <c>exitCode</c>. Written with <see cref="Utf8JsonWriter"/> (no reflection: AOT-safe).
+/// quotes of <c>--quote</c>) and <c>exitCode</c>. Written with <see cref="Utf8JsonWriter"/> (no reflection: AOT-safe), not
+/// HTML-escaped (the output is for scripts, never embedded in a page).
 /// </summary>
 internal static class JsonReport
 {
     public static void Write(Stream stdout, Uri url, HttpResponseMessage? response, byte[]? body, string? bodyFile, PaymentOutcome? outcome, int exitCode, string? error)
     {
-        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("url", url.ToString());
         if (response is not null)
