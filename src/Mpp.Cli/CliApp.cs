@@ -27,7 +27,8 @@ internal static class CliApp
         }));
         new CliSubcommands(config, console).AddTo(root);
 
-        var parse = root.Parse(args);
+        // No response files: '@file' is curl's "read the body from this file" (-d @body.json), not more arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -58,14 +58,28 @@ internal static class CliProcess
             promptSeen.TrySetResult(); // exited without asking: the assertions say so
         });
         var stderr = process.StandardError.ReadToEndAsync();
-        await promptSeen.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        await process.StandardInput.WriteAsync(typed);
-        await process.StandardInput.FlushAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            await promptSeen.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            await process.StandardInput.WriteAsync(typed);
+            await process.StandardInput.FlushAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            lock (seen)
+            {
+                throw new TimeoutException($"mpp in a terminal did not finish; it printed: {seen}");
+            }
+        }
+
         await reader;
         lock (seen)
         {
-            return new CliResult(process.ExitCode, seen.ToString(), stderr.Result);
+            // What a person saw, without the terminal's escape sequences (colours, bold, keypad mode).
+            var text = System.Text.RegularExpressions.Regex.Replace(seen.ToString(), @"\x1b(\[[0-9;?]*[A-Za-z]|[=>])", string.Empty);
+            return new CliResult(process.ExitCode, text, stderr.Result);
         }
     }
 
