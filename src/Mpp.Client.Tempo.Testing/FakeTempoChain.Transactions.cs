@@ -17,6 +17,15 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32602, "eth_estimateGas takes a transaction request");
         }
 
+        if (request["type"] is null && (string?)request["to"] is { } token && (string?)request["data"] is { } callData
+            && callData.StartsWith("0x70a08231", StringComparison.OrdinalIgnoreCase) && callData.Length == 74)
+        {
+            // A plain TIP-20 balanceOf(owner) read: the balance as one 32-byte word.
+            var owner = "0x" + callData[34..];
+            var balance = BalanceOf(token, owner).ToByteArray(isUnsigned: true, isBigEndian: true);
+            return "0x" + Convert.ToHexStringLower(balance).PadLeft(64, '0');
+        }
+
         if ((string?)request["type"] != "0x76" || request["from"] is null
             || request["calls"] is not JsonArray { Count: > 0 } calls)
         {
@@ -45,6 +54,15 @@ public sealed partial class FakeTempoChain
         if (parameters.Count < 1 || parameters[0] is not JsonObject request)
         {
             throw new FakeRpcError(-32602, "eth_call takes a call request");
+        }
+
+        if (request["type"] is null && (string?)request["to"] is { } token && (string?)request["data"] is { } callData
+            && callData.StartsWith("0x70a08231", StringComparison.OrdinalIgnoreCase) && callData.Length == 74)
+        {
+            // A plain TIP-20 balanceOf(owner) read: the balance as one 32-byte word.
+            var owner = "0x" + callData[34..];
+            var balance = BalanceOf(token, owner).ToByteArray(isUnsigned: true, isBigEndian: true);
+            return "0x" + Convert.ToHexStringLower(balance).PadLeft(64, '0');
         }
 
         if ((string?)request["type"] != "0x76" || request["from"] is null

@@ -46,6 +46,7 @@ internal sealed class TempoChargeMethod : IPaymentMethod
         ArgumentNullException.ThrowIfNull(options);
         var chains = new Dictionary<ulong, TempoRpcClient>(rpc);
         Nodes = chains.Values.Distinct().ToArray();
+        NodesByChain = chains;
         _signer = signer;
         _rpc = chain => chains.GetValueOrDefault(chain);
         _time = time;
@@ -75,6 +76,9 @@ internal sealed class TempoChargeMethod : IPaymentMethod
 
     /// <summary>The nodes of the configured chains (for reconciliation).</summary>
     internal IReadOnlyList<TempoRpcClient> Nodes { get; }
+
+    /// <summary>The node of each configured chain (for the account's balance).</summary>
+    internal IReadOnlyDictionary<ulong, TempoRpcClient> NodesByChain { get; } = new Dictionary<ulong, TempoRpcClient>();
 
     /// <summary>The payer address (EIP-55, as viem's <c>account.address</c>; the <c>source</c> DID carries it).</summary>
     public string Address { get; }

@@ -64,7 +64,7 @@ public static class TempoMppBuilderExtensions
             () => sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<TempoChargeMethod>());
-        builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address));
+        builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address, sp.GetRequiredService<TempoChargeMethod>().NodesByChain));
         builder.Services.AddSingleton<IPaymentReconciler>(sp => new TempoReconciler(sp.GetRequiredService<TempoChargeMethod>(), sp.GetRequiredService<TimeProvider>()));
         return builder;
     }

@@ -235,6 +235,49 @@ internal sealed class TempoRpcClient
         return ToUInt64(Quantity(result, "eth_estimateGas"), "eth_estimateGas");
     }
 
+    /// <summary>
+    /// A TIP-20 <c>balanceOf(owner)</c> read with <c>eth_call</c> at the latest block (selector <c>0x70a08231</c>, the
+    /// ERC-20 signature TIP-20 keeps), in base units.
+    /// </summary>
+    public async Task<BigInteger> GetTokenBalanceAsync(string token, string owner, CancellationToken cancellationToken)
+    {
+        var to = EvmAddress.Normalize(token);
+        var data = "0x70a08231" + new string('0', 24) + EvmAddress.Normalize(owner)[2..];
+        var result = await CallAsync("eth_call", w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("to", to);
+            w.WriteString("data", data);
+            w.WriteEndObject();
+            w.WriteStringValue("latest");
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.ValueKind != JsonValueKind.String || !TryDecodeWord(result.GetString()!, out var balance))
+        {
+            throw new TempoRpcMalformedResponseException("eth_call balanceOf did not return one 32-byte word.");
+        }
+
+        return balance;
+    }
+
+    private static bool TryDecodeWord(string hex, out BigInteger value)
+    {
+        value = default;
+        if (hex.Length != 66 || !hex.StartsWith("0x", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new BigInteger(Convert.FromHexString(hex.AsSpan(2)), isUnsigned: true, isBigEndian: true);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><c>eth_sendRawTransaction</c>; returns the transaction hash (32 bytes).</summary>
     public async Task<byte[]> SendRawTransactionAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
