@@ -11,5 +11,6 @@ internal sealed class CliSubcommands(Option<string?> config, CliConsole console)
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
         root.Add(BudgetCommand.Create(config, json, console));
         root.Add(PendingCommand.Create(config, json, console));
+        root.Add(WalletsCommand.Create(config, console));
     }
 }
