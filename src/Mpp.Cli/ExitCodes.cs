@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>The server could not be reached, or the connection failed or timed out.</summary>
     public const int Network = 7;
 
+    /// <summary><c>mpp discover</c>: the service's discovery document is missing or breaks draft-payment-discovery-01.</summary>
+    public const int InvalidDocument = 8;
+
     /// <summary>With <c>--fail</c>: the server answered with an HTTP error status (400 or above), as curl's 22.</summary>
     public const int HttpError = 22;
 }
