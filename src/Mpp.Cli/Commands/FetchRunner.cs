@@ -20,7 +20,10 @@ internal sealed class FetchRunner(FetchSettings settings, IConfiguration configu
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var approver = settings.ConfirmAbove is { } threshold ? new ConfirmingApprover(threshold, console.Interactive ? console.Stderr : null) : null;
-        var observer = settings.Verbose ? new VerboseObserver(console.Error) : null;
+        // No spinner around a confirmation prompt: a live display and a prompt cannot share the terminal.
+        var showProgress = console.ErrorIsTerminal && !settings.Silent && !settings.Verbose && !settings.Json && settings.ConfirmAbove is null;
+        var progress = showProgress ? new ProgressObserver() : null;
+        Mpp.Client.Http.IPaymentObserver? observer = settings.Verbose ? new VerboseObserver(console.Error) : progress;
         await using var provider = await CliServices.StartAsync(configuration, approver, observer, cancellationToken).ConfigureAwait(false);
         using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
         http.Timeout = Timeout.InfiniteTimeSpan; // Ctrl+C cancels; a download is not cut at 100 s
@@ -34,7 +37,13 @@ internal sealed class FetchRunner(FetchSettings settings, IConfiguration configu
         PaymentOutcome? outcome;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = progress is null
+                ? await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false)
+                : await console.Stderr.Status().StartAsync($"requesting {settings.Url.GetLeftPart(UriPartial.Path)}…", async status =>
+                {
+                    progress.Report = text => status.Status(Markup.Escape(text));
+                    return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
             outcome = response.GetPaymentOutcome();
         }
         catch (PaymentException e) when (e.Outcome is not null)
