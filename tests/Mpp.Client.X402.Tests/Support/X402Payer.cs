@@ -2,9 +2,16 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mpp.Client.Http;
+using Mpp.Client.Ledger;
+using Mpp.Client.Methods;
 using Mpp.Client.Policy;
+using Mpp.Client.Protocol;
 using Mpp.Client.Testing;
 using Mpp.Client.X402.Exact;
+using Mpp.Client.X402.Http;
 
 namespace Mpp.Client.X402.Tests.Support;
 
@@ -56,6 +63,28 @@ internal sealed class X402Payer : IAsyncDisposable
             PrivateKey = key,
             Mpp = method,
         };
+    }
+
+    public async Task<decimal> SpentAsync(string unit = "usd") =>
+        await Provider.GetRequiredService<IPaymentLedger>().GetSpentAsync(unit, null, null, default);
+
+    /// <summary>
+    /// Reads the 402 of <paramref name="path"/> with the x402 scheme and has the wallet sign its first requirement, as the
+    /// handler would, without sending it: the payment header value and the requirement it answers.
+    /// </summary>
+    public async Task<(string Header, JsonNode Requirement)> CaptureAsync(Uri baseAddress, string path)
+    {
+        using var plain = new HttpClient();
+        using var response = await plain.GetAsync(new Uri(baseAddress, path));
+        var parsed = new List<ChallengeParseResult>();
+        await new X402Scheme(TimeProvider.System).ReadChallengesAsync(response, parsed, default);
+        var challenge = parsed[0].Challenge ?? throw new InvalidOperationException(parsed[0].Error);
+        var (payload, _) = await Provider.GetRequiredService<X402ExactMethod>().CreateAsync(X402Requirement.Read(challenge), default);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, path));
+        new X402Scheme(TimeProvider.System).ApplyCredential(request, Credential.Create(challenge, payload));
+        var header = request.Headers.TryGetValues("X-PAYMENT", out var v1) ? v1.Single() : request.Headers.GetValues("PAYMENT-SIGNATURE").Single();
+        var requirement = JsonNode.Parse(challenge.Request.GetProperty("accepted").GetRawText())!;
+        return (header, requirement);
     }
 
     public async ValueTask DisposeAsync()
