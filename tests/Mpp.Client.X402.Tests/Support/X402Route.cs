@@ -1,7 +1,7 @@
 namespace Mpp.Client.X402.Tests.Support;
 
 /// <summary>What one route of <see cref="X402TestServer"/> asks for, and how it answers.</summary>
-internal sealed record X402Route
+public sealed record X402Route
 {
     public const string BaseSepoliaUsdc = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
     public const string BaseUsdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
