@@ -33,16 +33,26 @@ internal sealed class X402Payer : IAsyncDisposable
 
     public string Address => Provider.GetRequiredService<X402ExactMethod>().Address;
 
-    public static X402Payer Create(Action<MppOptions>? mpp = null, Action<X402Options>? x402 = null, bool withMppMethod = false)
+    /// <summary>A payer whose x402 wallet signs with <paramref name="signer"/> (no private key configured).</summary>
+    public static X402Payer CreateWithSigner(IEvmSigner signer) =>
+        Create(x402: o => o.PrivateKey = null, signer: signer);
+
+    public static X402Payer Create(Action<MppOptions>? mpp = null, Action<X402Options>? x402 = null, bool withMppMethod = false, IEvmSigner? signer = null)
     {
         var key = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace)).AddFakeLogging();
-        var builder = services.AddHttpClient().AddMppPayments(o =>
+        var mppBuilder = services.AddHttpClient().AddMppPayments(o =>
         {
             o.Budget.PerDay["usd"] = "100";
             mpp?.Invoke(o);
-        }).AddX402(o =>
+        });
+        if (signer is not null)
+        {
+            services.AddSingleton(signer);
+        }
+
+        var builder = mppBuilder.AddX402(o =>
         {
             o.PrivateKey = key;
             o.Networks.Add("eip155:84532");
