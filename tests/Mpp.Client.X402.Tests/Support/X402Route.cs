@@ -30,7 +30,7 @@ public sealed record X402Route
     /// <summary>The resource URL to announce instead of the request's own.</summary>
     public string? Resource { get; init; }
 
-    /// <summary>Also offer a <c>Payment</c> challenge (method <c>test</c>, 0.01 usd) on the same 402.</summary>
+    /// <summary>Also offer a <c>Payment</c> challenge (method <c>test</c>, 1 cent) on the same 402.</summary>
     public bool OfferMpp { get; init; }
 
     /// <summary>Send this as the <c>PAYMENT-REQUIRED</c> header instead of the built one (v2).</summary>

@@ -128,7 +128,7 @@ internal sealed class X402TestServer : IAsyncDisposable
         context.Response.StatusCode = 402;
         if (route.OfferMpp)
         {
-            var request = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["amount"] = "10000", ["currency"] = "usd" });
+            var request = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["amount"] = "1", ["currency"] = "usd" });
             var challenge = Challenge.Create("mpp-" + Guid.NewGuid().ToString("N"), context.Request.Host.Value ?? "", "test", "charge", request);
             context.Response.Headers.WWWAuthenticate = challenge.ToHeaderValue();
         }
