@@ -32,6 +32,9 @@ internal sealed class X402ExactMethod : IPaymentMethod
     private readonly string _addressLower;
     private readonly string _addressChecksummed;
 
+    /// <summary>Domain separators and EIP-55 addresses already computed (a service pays few tokens and payees); bounded.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _cache = new(StringComparer.Ordinal);
+
     public X402ExactMethod(IEvmSigner signer, IEnumerable<long> chains, TimeSpan maxValidity, TimeProvider time)
     {
         _signer = signer;
@@ -90,23 +93,32 @@ internal sealed class X402ExactMethod : IPaymentMethod
     /// <summary>Signs an authorization for <paramref name="r"/> and writes the x402 payment payload object.</summary>
     internal async ValueTask<(JsonElement Payload, byte[] Nonce)> CreateAsync(X402Requirement r, CancellationToken cancellationToken)
     {
+        var (authorization, digest) = Prepare(r);
+        var signature = await EvmSigning.SignAsync(_signer, digest, _addressLower, cancellationToken).ConfigureAwait(false);
+        return (Write(r, authorization, signature.ToRsv()), authorization.Nonce);
+    }
+
+    /// <summary>The authorization for <paramref name="r"/> (exactly the price, a fresh random nonce, the window) and its EIP-712 digest.</summary>
+    internal (Eip3009Authorization Authorization, byte[] Digest) Prepare(X402Requirement r)
+    {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var validity = Math.Min(r.MaxTimeoutSeconds, _maxValiditySeconds);
-        var nonce = RandomNumberGenerator.GetBytes(32);
         var authorization = new Eip3009Authorization(
             _addressLower,
             r.PayTo,
             r.Amount,
             r.X402Version == 1 ? Math.Max(0, now - V1ValidAfterSkewSeconds) : 0,
             now + validity,
-            nonce);
-        var domain = Eip3009Authorization.DomainSeparator(r.DomainName, r.DomainVersion, r.ChainId, r.Asset);
-        var digest = authorization.Digest(domain);
-        var signature = await EvmSigning.SignAsync(_signer, digest, _addressLower, cancellationToken).ConfigureAwait(false);
-        return (Write(r, authorization, signature.ToRsv()), nonce);
+            RandomNumberGenerator.GetBytes(32));
+        var domain = (byte[])Cached(
+            string.Create(CultureInfo.InvariantCulture, $"d:{r.ChainId}:{r.Asset}:{r.DomainName.Length}:{r.DomainName}:{r.DomainVersion}"),
+            r,
+            static r => Eip3009Authorization.DomainSeparator(r.DomainName, r.DomainVersion, r.ChainId, r.Asset));
+        return (authorization, authorization.Digest(domain));
     }
 
-    private JsonElement Write(X402Requirement r, Eip3009Authorization a, byte[] rsv)
+    /// <summary>The x402 payment payload object (v1 or v2) carrying the signed authorization.</summary>
+    internal JsonElement Write(X402Requirement r, Eip3009Authorization a, byte[] rsv)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
@@ -134,7 +146,7 @@ internal sealed class X402ExactMethod : IPaymentMethod
             w.WriteString("signature"u8, Hex.Encode(rsv));
             w.WriteStartObject("authorization"u8);
             w.WriteString("from"u8, _addressChecksummed);
-            w.WriteString("to"u8, AddressUtil.Current.ConvertToChecksumAddress(a.To));
+            w.WriteString("to"u8, (string)Cached("a:" + a.To, a.To, static to => AddressUtil.Current.ConvertToChecksumAddress(to)));
             w.WriteString("value"u8, a.Value.ToString(CultureInfo.InvariantCulture));
             w.WriteString("validAfter"u8, a.ValidAfter.ToString(CultureInfo.InvariantCulture));
             w.WriteString("validBefore"u8, a.ValidBefore.ToString(CultureInfo.InvariantCulture));
@@ -145,6 +157,21 @@ internal sealed class X402ExactMethod : IPaymentMethod
         }
 
         return JsonElement.Parse(buffer.WrittenSpan);
+    }
+
+    private object Cached<TState>(string key, TState state, Func<TState, object> compute)
+    {
+        if (_cache.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        if (_cache.Count >= 256)
+        {
+            _cache.Clear();
+        }
+
+        return _cache.GetOrAdd(key, compute(state));
     }
 
     public override string ToString() => $"X402ExactMethod {{ Address = {_addressChecksummed}, Networks = [{string.Join(", ", _chains.Select(X402Networks.Caip2))}] }}";
