@@ -75,4 +75,19 @@ public sealed class X402PaymentTests : IAsyncLifetime
         Assert.Single(_server.Accepted);
         Assert.Empty(_server.Refused);
     }
+
+    [Fact]
+    public async Task A_402_after_the_payment_keeps_it_counted_and_pays_no_second_time()
+    {
+        // An x402 server gives no proof that a signed authorization was not taken: it may still be settled.
+        _server.Map("/weather", new X402Route { RefuseAll = true, Amount = "1000" });
+        await using var payer = X402Payer.Create();
+
+        using var response = await payer.Http.GetAsync(_server.Url("/weather"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal(1, _server.PaymentHeadersReceived);
+        Assert.True(response.GetPaymentOutcome()!.MoneyMayHaveMoved); // Unknown: the signed authorization may yet be settled
+        Assert.Equal(0.001m, await payer.SpentAsync());
+    }
 }

@@ -36,6 +36,9 @@ public sealed record X402Route
     /// <summary>Send this as the <c>PAYMENT-REQUIRED</c> header instead of the built one (v2).</summary>
     public string? RawPaymentRequired { get; init; }
 
+    /// <summary>Refuse every payment (as a facilitator whose settlement failed), answering 402 again.</summary>
+    public bool RefuseAll { get; init; }
+
     /// <summary>Send this JSON as the 402 body instead of the built one (v1).</summary>
     public string? RawBody { get; init; }
 }

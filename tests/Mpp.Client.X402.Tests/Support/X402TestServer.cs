@@ -79,6 +79,11 @@ internal sealed class X402TestServer : IAsyncDisposable
         {
             Interlocked.Increment(ref _headersReceived);
             var (payer, refusal) = Verify(route, requirement, header);
+            if (route.RefuseAll && refusal is null)
+            {
+                refusal = "settle_failed";
+            }
+
             if (refusal is null)
             {
                 var settlement = new JsonObject
