@@ -15,6 +15,9 @@ namespace Mpp.Client.X402.Exact;
 /// </summary>
 internal sealed class X402Requirement
 {
+    /// <summary>The validity an authorization must have left when the facilitator verifies it (@x402/evm 2.27.0).</summary>
+    public const int MinValiditySeconds = 6;
+
     private X402Requirement()
     {
     }
@@ -95,6 +98,13 @@ internal sealed class X402Requirement
             || !t.TryGetInt64(out var timeout) || timeout <= 0)
         {
             throw Invalid("The x402 maxTimeoutSeconds must be a positive whole number.");
+        }
+
+        if (timeout < MinValiditySeconds)
+        {
+            // The official facilitator refuses an authorization with less than 6 seconds left: signing one would only
+            // hand out a payment that cannot be used yet stays counted.
+            throw Invalid($"The x402 maxTimeoutSeconds ({timeout}) is below the {MinValiditySeconds} seconds a facilitator needs.");
         }
 
         if (!accepted.TryGetProperty("extra"u8, out var extra) || extra.ValueKind != JsonValueKind.Object

@@ -38,6 +38,7 @@ public sealed class X402RefusalTests : IAsyncLifetime
         { "unknown scheme", new X402Route { Scheme = "upto" }, MppErrorCode.NoPayableChallenge, "x402/upto" },
         { "unknown asset", new X402Route { Asset = OtherUsdcOnBaseSepolia }, MppErrorCode.PolicyRefused, "unknown" },
         { "no timeout", new X402Route { MaxTimeoutSeconds = 0 }, MppErrorCode.InvalidChallenge, "maxTimeoutSeconds" },
+        { "timeout too short to verify", new X402Route { MaxTimeoutSeconds = 5 }, MppErrorCode.InvalidChallenge, "below the 6 seconds" },
         { "over the per-request cap", new X402Route { Amount = "2000000" }, MppErrorCode.BudgetExceeded, "" },
         { "recipient not allowed", new X402Route { PayTo = "0x2222222222222222222222222222222222222222" }, MppErrorCode.PolicyRefused, "" },
         { "amount not decimal", new X402Route { Amount = "0x10" }, MppErrorCode.InvalidChallenge, "decimal string" },
