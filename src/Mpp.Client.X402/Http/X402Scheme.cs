@@ -168,6 +168,13 @@ internal sealed class X402Scheme(TimeProvider time) : IHttpPaymentScheme
             return;
         }
 
+        if (requestUri is null)
+        {
+            // Real handlers set HttpResponseMessage.RequestMessage; without it the resource's origin cannot be checked.
+            challenges.Add(ChallengeParseResult.Failure("The 402 response names no request, so the x402 resource's origin cannot be checked."));
+            return;
+        }
+
         if (!root.TryGetProperty("x402Version"u8, out var v) || !v.TryGetInt32(out var version) || version != expectedVersion)
         {
             challenges.Add(ChallengeParseResult.Failure(expectedVersion == 2
