@@ -27,6 +27,24 @@ public sealed class WalletsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_x402_wallet_is_wired_from_its_section()
+    {
+        var config = _world.DefaultConfig();
+        config["Mpp"]!["X402"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["PrivateKey"] = _world.PrivateKey,
+            ["Networks"] = new System.Text.Json.Nodes.JsonArray("eip155:84532"),
+        };
+        _world.WriteConfig(config);
+
+        var result = await _world.RunAsync("wallets");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(result.Stdout.Split('\n'), r => r.Contains("x402", StringComparison.Ordinal) && r.Contains("eip155:84532", StringComparison.Ordinal));
+        Assert.DoesNotContain(_world.PrivateKey[2..], result.Stdout + result.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_unreachable_node_is_reported_without_its_url_and_exits_7()
     {
         var config = _world.DefaultConfig();

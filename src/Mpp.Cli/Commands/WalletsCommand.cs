@@ -44,6 +44,12 @@ internal static class WalletsCommand
                 table.AddRow("stripe", Markup.Escape(configuration["Mpp:Stripe:PaymentMethod"] ?? "-"), $"{mode}; not checked (minting a token is the only check, and it is a payment step)");
             }
 
+            if (configuration.GetSection("Mpp:X402").Exists())
+            {
+                var networks = configuration.GetSection("Mpp:X402:Networks").GetChildren().Select(c => c.Value).Where(v => v is not null);
+                table.AddRow("x402 (exact, EVM)", Markup.Escape(string.Join(", ", networks)), "not checked (an x402 payment is an off-chain authorization; the facilitator settles it)");
+            }
+
             var ledger = configuration["Mpp:Ledger:Provider"] is { Length: > 0 } p && p.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase)
                 ? "PostgreSQL (connection string not shown)"
                 : "SQLite " + (configuration["Mpp:Ledger:Path"] ?? CliConfiguration.DefaultLedgerPath);
