@@ -14,8 +14,9 @@ namespace Mpp.Client.Mcp.Tests;
 /// </summary>
 internal sealed class Payer : IAsyncDisposable
 {
-    public Payer(Action<MppOptions>? configure = null)
+    public Payer(Action<MppOptions>? configure = null, string token = MppTestServerOptions.DefaultTestToken)
     {
+        Wallet = new TestPaymentMethod(token);
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
         services.AddMpp(o =>
@@ -30,7 +31,7 @@ internal sealed class Payer : IAsyncDisposable
 
     public FakeLogCollector Logs { get; } = new();
 
-    public TestPaymentMethod Wallet { get; } = new();
+    public TestPaymentMethod Wallet { get; }
 
     public ServiceProvider Provider { get; }
 
