@@ -21,6 +21,7 @@ namespace Mpp.Client.Mcp.Testing;
 /// </summary>
 public sealed class McpTestServer : IAsyncDisposable
 {
+    private const int MaxRecorded = 10_000;
     private readonly McpTestServerOptions _options;
     private readonly McpPaywall _paywall;
     private readonly ConcurrentDictionary<string, McpTestTool> _tools = new(StringComparer.Ordinal);
@@ -51,7 +52,7 @@ public sealed class McpTestServer : IAsyncDisposable
 
     /// <summary>
     /// The <c>capabilities.experimental.payment</c> each call's client advertised in <c>initialize</c> (null when it
-    /// advertised none), in call order.
+    /// advertised none), in call order (the latest 10,000).
     /// </summary>
     public IReadOnlyList<JsonElement?> ClientPaymentCapabilities => [.. _capabilities];
 
@@ -278,7 +279,13 @@ public sealed class McpTestServer : IAsyncDisposable
         };
     }
 
-    private void RecordCapability(McpServer server) =>
+    private void RecordCapability(McpServer server)
+    {
+        while (_capabilities.Count >= MaxRecorded && _capabilities.TryDequeue(out _))
+        {
+        }
+
         _capabilities.Enqueue(server.ClientCapabilities?.Experimental is { } experimental
             && experimental.TryGetValue(McpPaymentMeta.CapabilityName, out var payment) && payment is JsonElement e ? e.Clone() : null);
+    }
 }
