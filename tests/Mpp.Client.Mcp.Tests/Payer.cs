@@ -37,15 +37,15 @@ internal sealed class Payer : IAsyncDisposable
 
     public IPaymentLedger Ledger => Provider.GetRequiredService<IPaymentLedger>();
 
-    /// <summary>An MCP client whose calls are paid (the SDK's own logs are not captured: see the secrecy test).</summary>
+    /// <summary>An MCP client whose calls are paid; the SDK's own logs (Trace included) go to <see cref="Logs"/> too.</summary>
     public Task<McpClient> ConnectAsync(IClientTransport transport, Action<McpPaymentOptions>? configure = null, CancellationToken cancellationToken = default) =>
-        McpClient.CreateAsync(transport.WithMppPayments(Provider, configure), cancellationToken: cancellationToken);
+        McpClient.CreateAsync(transport.WithMppPayments(Provider, configure), loggerFactory: Provider.GetRequiredService<ILoggerFactory>(), cancellationToken: cancellationToken);
 
     /// <summary>Streamable HTTP to <paramref name="server"/>, through the payer's HTTP client (with the payment handler) or a plain one.</summary>
     public HttpClientTransport Http(McpTestServer server, bool paymentHandler = true) =>
         new(new HttpClientTransportOptions { Endpoint = server.Endpoint, TransportMode = HttpTransportMode.StreamableHttp },
             paymentHandler ? Provider.GetRequiredService<IHttpClientFactory>().CreateClient("mcp") : new HttpClient(),
-            ownsHttpClient: true);
+            Provider.GetRequiredService<ILoggerFactory>(), ownsHttpClient: true);
 
     public async Task<LedgerUsage> UsageAsync() => await Ledger.GetUsageAsync("usd", null, null, default);
 
