@@ -23,7 +23,7 @@ internal sealed class PayingSessionTransport : ITransport
     private readonly McpPaymentOptions _options;
     private readonly Uri _server;
     private readonly ILogger _logger;
-    private readonly Channel<JsonRpcMessage> _incoming = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<JsonRpcMessage> _incoming = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<RequestId, JsonRpcRequest> _payable = new();
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage?>> _resends = new();
     private readonly ConcurrentDictionary<RequestId, InFlightPayment> _paying = new();
