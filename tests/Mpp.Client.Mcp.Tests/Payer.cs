@@ -14,17 +14,18 @@ namespace Mpp.Client.Mcp.Tests;
 /// </summary>
 internal sealed class Payer : IAsyncDisposable
 {
-    public Payer(Action<MppOptions>? configure = null, string token = MppTestServerOptions.DefaultTestToken)
+    public Payer(Action<MppOptions>? configure = null, string token = MppTestServerOptions.DefaultTestToken, Action<MppBuilder>? build = null)
     {
         Wallet = new TestPaymentMethod(token);
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
-        services.AddMpp(o =>
+        var mpp = services.AddMpp(o =>
         {
             o.Budget.PerRequest["usd"] = "1";
             o.Budget.PerDay["usd"] = "10";
             configure?.Invoke(o);
         }).AddPaymentMethod(Wallet);
+        build?.Invoke(mpp);
         services.AddHttpClient("mcp").AddMppPayments();
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -45,8 +45,17 @@ internal sealed class HttpPaywall(MppTestServer payments, ConcurrentDictionary<s
         var path = McpPaywall.PathOf("http-tools", toolName);
         if (context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization && authorization.StartsWith("Payment ", StringComparison.OrdinalIgnoreCase))
         {
-            var verdict = await payments.VerifyAsync(Credential.Parse(authorization), path, context.RequestAborted).ConfigureAwait(false);
-            if (verdict.Succeeded)
+            CredentialVerification? verdict = null;
+            try
+            {
+                verdict = await payments.VerifyAsync(Credential.Parse(authorization), path, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (MppFormatException)
+            {
+                // a malformed credential is not a payment: answered with a fresh 402 below
+            }
+
+            if (verdict is { Succeeded: true })
             {
                 context.Response.Headers["Payment-Receipt"] = verdict.Receipt!.Serialize();
                 await next(context).ConfigureAwait(false);
