@@ -7,7 +7,8 @@ namespace Mpp.Client.Benchmarks;
 /// <c>--mcp-ratio [rounds] [n]</c>: the paid/free MCP tool call ratio measured interleaved, as <see cref="PaidRatioDriver"/>
 /// does for HTTP. Each round times n free tool calls and n paid tool calls (order alternating between rounds) through the
 /// same paying client to the same <see cref="Mcp.Testing.McpTestServer"/> (<see cref="McpToolCallBenchmarks"/>' setup);
-/// the report is the median of the per-round ratios, so machine drift hits both sides alike.
+/// the report is the median of the per-round ratios, so machine drift hits both sides alike, and the same for the process's
+/// CPU time (client and server together), which other work on the machine disturbs less than wall time.
 /// </summary>
 internal static class McpRatioDriver
 {
@@ -28,10 +29,11 @@ internal static class McpRatioDriver
             }
 
             var ratios = new List<double>();
+            var cpuRatios = new List<double>();
             double freeTotal = 0, paidTotal = 0;
             for (var r = 0; r < rounds; r++)
             {
-                double free, paid;
+                (double Wall, double Cpu) free, paid;
                 if (r % 2 == 0)
                 {
                     free = await TimeAsync(bench.FreeToolCall, n);
@@ -43,15 +45,17 @@ internal static class McpRatioDriver
                     free = await TimeAsync(bench.FreeToolCall, n);
                 }
 
-                freeTotal += free;
-                paidTotal += paid;
-                ratios.Add(paid / free);
+                freeTotal += free.Wall;
+                paidTotal += paid.Wall;
+                ratios.Add(paid.Wall / free.Wall);
+                cpuRatios.Add(paid.Cpu / free.Cpu);
             }
 
             ratios.Sort();
+            cpuRatios.Sort();
             var median = ratios[ratios.Count / 2];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"mcp paid/free: median {median:F2}x (min {ratios[0]:F2}, max {ratios[^1]:F2}) over {rounds} rounds x {n} calls; mean free {freeTotal / rounds / n * 1000:F0} us, paid {paidTotal / rounds / n * 1000:F0} us"));
+                $"mcp paid/free: median {median:F2}x (min {ratios[0]:F2}, max {ratios[^1]:F2}) over {rounds} rounds x {n} calls; mean free {freeTotal / rounds / n * 1000:F0} us, paid {paidTotal / rounds / n * 1000:F0} us; process CPU time paid/free: median {cpuRatios[cpuRatios.Count / 2]:F2}x"));
             return 0;
         }
         finally
@@ -60,14 +64,19 @@ internal static class McpRatioDriver
         }
     }
 
-    private static async Task<double> TimeAsync(Func<Task<int>> call, int n)
+    /// <summary>Wall time and this process's CPU time (client and server run in it) of n calls, in ms.</summary>
+    private static async Task<(double Wall, double Cpu)> TimeAsync(Func<Task<int>> call, int n)
     {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
             await call();
         }
 
-        return watch.Elapsed.TotalMilliseconds;
+        var wall = watch.Elapsed.TotalMilliseconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu).TotalMilliseconds);
     }
 }
