@@ -19,6 +19,11 @@ if (args.Contains("--paid-ratio"))
     return await PaidRatioDriver.RunAsync(args);
 }
 
+if (args.Contains("--mcp-ratio"))
+{
+    return await McpRatioDriver.RunAsync(args);
+}
+
 if (args.Contains("--mppx-compare"))
 {
     return await MppxCompareDriver.RunAsync(args);
@@ -35,8 +40,8 @@ Type[] all =
 ];
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
-// a PostgreSQL cluster); Tempo and x402 credential creation.
-Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks)];
+// a PostgreSQL cluster); Tempo and x402 credential creation; MCP tool calls.
+Type[] selectable = [.. all, typeof(McpToolCallBenchmarks), typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks)];
 
 if (args.Contains("--short"))
 {

@@ -15,7 +15,7 @@ namespace Mpp.Client.Testing.Hosting;
 /// </summary>
 internal static class LoopbackHost
 {
-    public static WebApplication Create()
+    public static WebApplication Create(Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LoopbackHost).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -23,6 +23,7 @@ internal static class LoopbackHost
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, 0);
         });
+        configure?.Invoke(builder); // e.g. the services of an MCP server
         return builder.Build();
     }
 

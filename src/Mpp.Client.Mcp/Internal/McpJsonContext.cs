@@ -1,0 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mpp.Client.Mcp.Internal;
+
+/// <summary>Source-generated JSON for this package (trimming and AOT safe).</summary>
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class McpJsonContext : JsonSerializerContext;
