@@ -140,6 +140,12 @@ internal sealed class LndRestNode : ILightningNode
                 throw ReadError(error);
             }
 
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message"u8, out _) && root.TryGetProperty("code"u8, out _)
+                && !root.TryGetProperty("result"u8, out _))
+            {
+                throw ReadError(root); // an error answered before the stream started: {"code", "message", "details"}
+            }
+
             var payment = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("result"u8, out var result) ? result : root;
             if (payment.ValueKind != JsonValueKind.Object
                 || !payment.TryGetProperty("payment_hash"u8, out var hashElement) || hashElement.ValueKind != JsonValueKind.String
@@ -177,7 +183,8 @@ internal sealed class LndRestNode : ILightningNode
             _ when message.Contains("in transition", StringComparison.OrdinalIgnoreCase) || message.Contains("in flight", StringComparison.OrdinalIgnoreCase) => LightningNodeError.InFlight,
             _ when message.Contains("insufficient", StringComparison.OrdinalIgnoreCase) => LightningNodeError.InsufficientBalance,
             _ when message.Contains("no route", StringComparison.OrdinalIgnoreCase) => LightningNodeError.NoRoute,
-            _ when code == 16 || message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) || message.Contains("macaroon", StringComparison.OrdinalIgnoreCase) => LightningNodeError.Unauthorized,
+            _ when code == 16 || message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) || message.Contains("macaroon", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("verification failed", StringComparison.OrdinalIgnoreCase) => LightningNodeError.Unauthorized,
             _ => LightningNodeError.Unavailable,
         };
         return new LightningNodeException(kind, $"LND: {safe}");
