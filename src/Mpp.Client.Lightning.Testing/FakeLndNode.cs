@@ -58,6 +58,12 @@ public sealed class FakeLndNode : IAsyncDisposable
         get { lock (_gate) { return [.. _attempts]; } }
     }
 
+    /// <summary>The preimages of the invoices the node knows (lowercase hex), e.g. to check they never reach a log.</summary>
+    public IReadOnlyList<string> Preimages
+    {
+        get { lock (_gate) { return [.. _invoices.Values.Select(i => Convert.ToHexStringLower(i.Preimage))]; } }
+    }
+
     /// <summary>How many look-ups (<c>track</c>) were received.</summary>
     public int LookupCount
     {
