@@ -35,8 +35,8 @@ Type[] all =
 ];
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
-// a PostgreSQL cluster); Tempo credential creation.
-Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks)];
+// a PostgreSQL cluster); Tempo credential creation; BOLT11 decoding.
+Type[] selectable = [.. all, typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(Bolt11DecodeBenchmarks)];
 
 if (args.Contains("--short"))
 {
