@@ -22,6 +22,7 @@ namespace Mpp.Client.Lightning.Testing;
 /// </summary>
 public sealed class FakeLndNode : IAsyncDisposable
 {
+    private const string InFlight = "IN_FLIGHT";
     private readonly object _gate = new();
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
@@ -127,6 +128,15 @@ public sealed class FakeLndNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Records <paramref name="paymentHash"/> as in flight at this node (HTLCs out, no outcome yet).</summary>
+    public void MarkInFlight(string paymentHash)
+    {
+        lock (_gate)
+        {
+            _payments[paymentHash] = (false, 0, InFlight);
+        }
+    }
+
     /// <summary>Queues a failure for the next payment (several calls queue several).</summary>
     public void FailNext(FakeLndFailure failure)
     {
@@ -213,11 +223,12 @@ public sealed class FakeLndNode : IAsyncDisposable
         var hash = decoded.PaymentHash;
         FakeLndFailure? failure = null;
         (string Invoice, byte[] Preimage) known = default;
-        bool isKnown = false, alreadyPaid;
+        bool isKnown = false, alreadyPaid, inFlight = false;
         lock (_gate)
         {
             _attempts.Add(new FakeLndPayAttempt(invoice, hash, feeLimit, timeout));
-            alreadyPaid = _payments.TryGetValue(hash, out var previous) && previous.Succeeded;
+            alreadyPaid = _payments.TryGetValue(hash, out var previous) && (previous.Succeeded || previous.Reason == InFlight);
+            inFlight = alreadyPaid && previous.Reason == InFlight;
             if (!alreadyPaid)
             {
                 failure = _failures.Count > 0 ? _failures.Dequeue() : null;
@@ -227,7 +238,7 @@ public sealed class FakeLndNode : IAsyncDisposable
 
         if (alreadyPaid)
         {
-            await Error(context, 409, 6, "invoice is already paid").ConfigureAwait(false);
+            await Error(context, 409, 6, inFlight ? "payment is in transition" : "invoice is already paid").ConfigureAwait(false);
             return;
         }
 
@@ -349,8 +360,8 @@ public sealed class FakeLndNode : IAsyncDisposable
         w.WriteString("fee_sat"u8, (payment.FeeMsat / 1000).ToString(CultureInfo.InvariantCulture));
         w.WriteString("fee_msat"u8, payment.FeeMsat.ToString(CultureInfo.InvariantCulture));
         w.WriteString("payment_request"u8, invoice.Invoice ?? "");
-        w.WriteString("status"u8, payment.Succeeded ? "SUCCEEDED" : "FAILED");
-        w.WriteString("failure_reason"u8, payment.Reason ?? "FAILURE_REASON_NONE");
+        w.WriteString("status"u8, payment.Succeeded ? "SUCCEEDED" : payment.Reason == InFlight ? "IN_FLIGHT" : "FAILED");
+        w.WriteString("failure_reason"u8, payment.Reason is null or InFlight ? "FAILURE_REASON_NONE" : payment.Reason);
         w.WriteEndObject();
     }
 

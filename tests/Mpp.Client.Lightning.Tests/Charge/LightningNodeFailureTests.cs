@@ -95,6 +95,30 @@ public sealed class LightningNodeFailureTests
     }
 
     [Fact]
+    public async Task A_payment_already_in_flight_at_the_node_is_not_paid_again_and_stays_counted()
+    {
+        await using var h = await LightningHarness.StartAsync();
+        var invoice = LightningHarness.Invoice(amountMsat: 100_000);
+        h.Node.AddInvoice(invoice.Invoice, invoice.Preimage);
+        h.Node.MarkInFlight(invoice.Hash);
+        h.Server.MapPaid("/x", LightningHarness.Price("100", new { invoice = invoice.Invoice }));
+        using var provider = h.Payer();
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var response = await http.GetAsync(h.Server.Url("/x"));
+
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Unknown, outcome.Status);
+        Assert.Equal("InFlight", outcome.MethodError!.Details["lightning.error"]);
+        Assert.Empty(h.Node.PayAttempts);
+
+        // Once the node settles it, reconciliation settles the entry.
+        h.Node.MarkPaid(invoice.Hash);
+        var reconciled = await provider.GetRequiredService<PaymentReconciliation>().ReconcileAsync(TimeSpan.Zero);
+        Assert.Equal(LedgerEntryState.Settled, Assert.Single(reconciled).State);
+    }
+
+    [Fact]
     public async Task A_wrong_macaroon_is_a_typed_unauthorized_failure_before_anything_is_paid()
     {
         await using var h = await LightningHarness.StartAsync();
