@@ -40,8 +40,8 @@ Type[] all =
 ];
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
-// a PostgreSQL cluster); Tempo and x402 credential creation; MCP tool calls.
-Type[] selectable = [.. all, typeof(McpToolCallBenchmarks), typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks)];
+// a PostgreSQL cluster); Tempo and x402 credential creation; MCP tool calls; BOLT11 decoding.
+Type[] selectable = [.. all, typeof(McpToolCallBenchmarks), typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks), typeof(Bolt11DecodeBenchmarks)];
 
 if (args.Contains("--short"))
 {

@@ -7,12 +7,14 @@
 // generated at start-up, funded on the fake chain — and makes a few calls: free, paid, paid with a JSON body, paid in
 // pathUSD on Tempo (a signed transaction the server broadcasts), one paid by card through Stripe in test mode (a Shared
 // Payment Token minted on an embedded FAKE Stripe API, Mpp.Client.Stripe.Testing — nothing reaches stripe.com), and two
-// the budget refuses.
+// the budget refuses, and one paid over Lightning: a regtest BOLT11 invoice the server issues, paid through an
+// in-process FAKE LND node (Mpp.Client.Lightning.Testing: LND's REST interface over HTTPS, its certificate pinned).
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mpp.Client.Http;
+using Mpp.Client.Lightning.Testing;
 using Mpp.Client.Methods;
 using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
@@ -35,7 +37,10 @@ var tempoPayee = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.Ra
 // The Stripe side, test mode only: an embedded fake Stripe API on loopback stands in for api.stripe.com.
 await using var fakeStripe = await FakeStripe.StartAsync();
 
-await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain).AddStripeVerifier(fakeStripe));
+// The Lightning side, regtest only: a fake LND node on loopback that can pay the invoices the server issues.
+await using var lnd = await FakeLndNode.StartAsync();
+
+await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain).AddStripeVerifier(fakeStripe).AddLightningVerifier(lnd));
 server.MapFree("/hello", "hello, agent");
 server.MapPaid("/weather", new PriceOption("5") { Description = "Current weather" });
 server.MapPaid("/forecast", new PriceOption("10") { Description = "7-day forecast" });
@@ -53,6 +58,7 @@ server.MapPaid("/quotes", new PriceOption("50000", TempoChains.PathUsd)
 });
 
 server.MapPaid("/news", new PriceOption("3") { Method = "stripe", Recipient = null, Description = "Headlines, paid by card through Stripe (test mode)" });
+server.MapPaid("/haiku", new PriceOption("210", "sat") { Method = "lightning", Recipient = null, Description = "A haiku, paid over Lightning (regtest)" });
 
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
@@ -73,6 +79,8 @@ services.AddHttpClient()
         o.PaymentMethod = FakeStripe.VisaPaymentMethod;
         o.ApiBase = fakeStripe.ApiBase;
     })
+    // In an application: Mpp:Lightning:Lnd:RestUrl, MacaroonPath (a macaroon baked for paying only) and TlsCertPath.
+    .AddLightning(lnd.Configure)
     .AddObserver(new ConsoleObserver());
 await using var provider = services.BuildServiceProvider();
 var tempoPayer = provider.GetRequiredService<TempoAccount>().Address;
@@ -91,6 +99,7 @@ await Call(() => http.GetAsync("weather"), "GET /weather");
 await Call(() => http.GetAsync("forecast"), "GET /forecast");
 await Call(() => http.GetAsync("quotes"), "GET /quotes (Tempo)");
 await Call(() => http.GetAsync("news"), "GET /news (Stripe test mode, on a fake Stripe)");
+await Call(() => http.GetAsync("haiku"), "GET /haiku (Lightning regtest, on a fake LND node)");
 await Call(() => http.PostAsJsonAsync("translate", new { text = "Bonjour", to = "en" }), "POST /translate");
 await Call(() => http.GetAsync("report"), "GET /report");
 await Call(() => http.GetAsync("weather"), "GET /weather");
@@ -99,6 +108,7 @@ await Call(() => http.GetAsync("forecast"), "GET /forecast");
 Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in test money and {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayee))} pathUSD on Tempo; {server.Payments.Count} payments.");
 Console.WriteLine($"Our Tempo account now holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD (the fake chain charges no network fee; the wallet reserved one).");
 Console.WriteLine($"Fake Stripe (test mode): {fakeStripe.Tokens.Count} Shared Payment Token(s) minted, {fakeStripe.PaymentIntents.Count} PaymentIntent(s) succeeded.");
+Console.WriteLine($"Fake LND node (regtest): {lnd.PayAttempts.Count} invoice(s) paid; the server settled {server.SettledTotal("sat")} sat.");
 return 0;
 
 static string Usd(System.Numerics.BigInteger baseUnits) => ((decimal)baseUnits / 1_000_000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
@@ -112,7 +122,7 @@ async Task Call(Func<Task<HttpResponseMessage>> send, string label)
     if (outcome is { Status: PaymentStatus.Paid } paid)
     {
         var r = paid.Receipt;
-        var fee = paid.Quote!.DisplayFee is { } f && f > 0 ? $" + network fee up to {f} {paid.Quote.Unit}" : string.Empty;
+        var fee = paid.Quote!.DisplayFee is { } f && f > 0 ? $" + {(paid.Quote.Challenge.Method == "lightning" ? "routing" : "network")} fee up to {f} {paid.Quote.Unit}" : string.Empty;
         Console.WriteLine($"    paid {paid.Quote.DisplayAmount} {paid.Quote.Unit}{fee} to {paid.Quote.Recipient} with {paid.Quote.Challenge.Method}; receipt {r?.Reference} ({r?.Status}, {r?.Timestamp})");
     }
     else if (outcome is not null)
@@ -120,7 +130,8 @@ async Task Call(Func<Task<HttpResponseMessage>> send, string label)
         Console.WriteLine($"    not paid ({outcome.Code}): {outcome.Reason}");
     }
 
-    var day = (await policy.GetBudgetAsync()).First(b => b.Name == "PerDay");
+    var budgets = (await policy.GetBudgetAsync()).Where(b => b.Name == "PerDay").ToList();
+    var day = budgets.FirstOrDefault(b => b.Unit == (outcome?.Quote?.Unit ?? "usd")) ?? budgets[0];
     Console.WriteLine($"    budget left today: {day.Remaining:0.00} {day.Unit} (spent {day.Spent:0.00} of {day.Cap:0.00})");
     Console.WriteLine();
 }

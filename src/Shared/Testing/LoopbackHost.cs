@@ -15,13 +15,28 @@ namespace Mpp.Client.Testing.Hosting;
 /// </summary>
 internal static class LoopbackHost
 {
-    public static WebApplication Create(Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Creates the app; with <paramref name="certificate"/> it serves HTTPS with that certificate (a fake node's
+    /// self-signed one); <paramref name="configure"/> adds to the builder (e.g. the services of an MCP server).
+    /// </summary>
+    public static WebApplication Create(Action<WebApplicationBuilder>? configure = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LoopbackHost).Assembly.GetName().Name });
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
         configure?.Invoke(builder); // e.g. the services of an MCP server
         return builder.Build();
