@@ -44,6 +44,12 @@ internal static class WalletsCommand
                 table.AddRow("stripe", Markup.Escape(configuration["Mpp:Stripe:PaymentMethod"] ?? "-"), $"{mode}; not checked (minting a token is the only check, and it is a payment step)");
             }
 
+            if (configuration.GetSection("Mpp:Lightning").Exists())
+            {
+                var rest = Uri.TryCreate(configuration["Mpp:Lightning:Lnd:RestUrl"], UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : "custom node";
+                table.AddRow($"lightning ({configuration["Mpp:Lightning:Network"] ?? "mainnet"})", Markup.Escape(rest), "not checked (the node interface has no info call yet)");
+            }
+
             if (configuration.GetSection("Mpp:X402").Exists())
             {
                 var networks = configuration.GetSection("Mpp:X402:Networks").GetChildren().Select(c => c.Value).Where(v => v is not null);

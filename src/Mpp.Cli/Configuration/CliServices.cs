@@ -11,7 +11,8 @@ namespace Mpp.Cli.Configuration;
 
 /// <summary>
 /// The SDK wired the way an application wires it, from the <c>Mpp</c> section only: every wallet package <c>mpp</c> ships
-/// with is added when its section exists (<c>Mpp:Tempo</c>, <c>Mpp:Stripe</c>, <c>Mpp:X402</c>), and the ledger is durable — a SQLite file
+/// with is added when its section exists (<c>Mpp:Tempo</c>, <c>Mpp:Stripe</c>,
+/// <c>Mpp:Lightning</c>, <c>Mpp:X402</c>), and the ledger is durable — a SQLite file
 /// per user unless <c>Mpp:Ledger</c> says otherwise — because a budget that resets with every process would cap nothing.
 /// </summary>
 internal static class CliServices
@@ -30,6 +31,11 @@ internal static class CliServices
         if (section.GetSection("Stripe").Exists())
         {
             mpp.AddStripe();
+        }
+
+        if (section.GetSection("Lightning").Exists())
+        {
+            mpp.AddLightning();
         }
 
         if (section.GetSection("X402").Exists())
