@@ -116,7 +116,11 @@ internal sealed class LightningChargeMethod : IPaymentMethod
                 case LightningPaymentStatus.Failed:
                     var error = paid.Failure ?? LightningNodeError.Failed;
                     LightningChargeLog.PayFailed(_logger, hash, error.ToString(), "the node failed the payment");
-                    throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The node failed the payment: {error}.", Details(error, hash), fundsMayHaveMoved: false);
+                    // LND's final FAILED status: no HTLC of this payment is in flight, nothing left the node.
+                    throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The node failed the payment: {error}.", Details(error, hash), fundsMayHaveMoved: false)
+                    {
+                        FundsProvenNotMoved = true,
+                    };
                 default:
                     ambiguous = new LightningNodeException(LightningNodeError.InFlight, "The node's payment stream ended while the payment was in flight.");
                     break;
@@ -125,7 +129,10 @@ internal sealed class LightningChargeMethod : IPaymentMethod
         catch (LightningNodeException e) when (e.IsDefinitive)
         {
             LightningChargeLog.PayFailed(_logger, hash, e.Error.ToString(), e.Message);
-            throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The node refused the payment: {e.Error}.", Details(e.Error, hash), fundsMayHaveMoved: false, innerException: e);
+            throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The node refused the payment: {e.Error}.", Details(e.Error, hash), fundsMayHaveMoved: false, innerException: e)
+            {
+                FundsProvenNotMoved = true, // definitive refusals only (IsDefinitive): not in flight, not already paid
+            };
         }
         catch (PaymentMethodException)
         {
@@ -162,7 +169,10 @@ internal sealed class LightningChargeMethod : IPaymentMethod
         var error2 = ambiguous is LightningNodeException n ? n.Error : LightningNodeError.Unavailable;
         throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed,
             $"The payment's outcome is unknown ({Describe(ambiguous)}); the node will be asked again when the ledger is reconciled.",
-            Details(error2, hash), fundsMayHaveMoved: found is not { Status: LightningPaymentStatus.Failed }, innerException: ambiguous);
+            Details(error2, hash), fundsMayHaveMoved: found is not { Status: LightningPaymentStatus.Failed }, innerException: ambiguous)
+        {
+            FundsProvenNotMoved = found is { Status: LightningPaymentStatus.Failed }, // the look-up found it definitively failed
+        };
     }
 
     private static string CheckPreimage(LightningPayment payment, string hash)

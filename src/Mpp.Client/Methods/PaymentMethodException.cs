@@ -25,4 +25,12 @@ public sealed class PaymentMethodException : MppException
 
     /// <summary>True when money may have left the wallet.</summary>
     public bool FundsMayHaveMoved { get; }
+
+    /// <summary>
+    /// True when the wallet holds proof that no money left, even though it had marked funds as moving
+    /// (<see cref="PaymentAttempt.MarkFundsMovingAsync"/>): a Lightning node reporting the payment definitively failed, with
+    /// no part in flight. The reservation is then released instead of staying counted as unknown. Never set it on an
+    /// ambiguous failure; with <see cref="FundsMayHaveMoved"/> also set, the amount stays counted.
+    /// </summary>
+    public bool FundsProvenNotMoved { get; init; }
 }

@@ -334,7 +334,8 @@ public sealed class PaymentCoordinator
         var callerCancelled = error is OperationCanceledException && cancellationToken.IsCancellationRequested;
         var timedOut = !callerCancelled && error is OperationCanceledException && timeout.IsCancellationRequested;
         var marked = attempt.Abandon(); // closes the attempt: a wallet still running can no longer start moving funds
-        var moved = marked || methodError?.FundsMayHaveMoved == true;
+        // Marked funds count as moved unless the wallet proves otherwise (a definitive failure reported by its node).
+        var moved = (marked && methodError?.FundsProvenNotMoved != true) || methodError?.FundsMayHaveMoved == true;
         var code = timedOut ? MppErrorCode.CredentialTimeout : methodError?.Code ?? MppErrorCode.CredentialCreationFailed;
         var reason = timedOut
             ? string.Create(CultureInfo.InvariantCulture, $"The payment method {wallet} did not create a credential within {options.CredentialTimeout}.")

@@ -21,7 +21,7 @@ public sealed class LightningNodeFailureTests
 
     [Theory]
     [MemberData(nameof(Definitive))]
-    public async Task A_failed_payment_is_a_typed_failure_and_the_reconciler_releases_it(FakeLndFailure failure, LightningNodeError expected)
+    public async Task A_definitively_failed_payment_is_a_typed_refusal_and_its_reservation_is_released(FakeLndFailure failure, LightningNodeError expected)
     {
         await using var h = await LightningHarness.StartAsync();
         h.Node.FailNext(failure);
@@ -35,11 +35,16 @@ public sealed class LightningNodeFailureTests
         var outcome = response.GetPaymentOutcome()!;
         Assert.Equal(expected.ToString(), outcome.MethodError!.Details["lightning.error"]);
         Assert.False(outcome.MethodError.FundsMayHaveMoved);
+        Assert.True(outcome.MethodError.FundsProvenNotMoved);
+        Assert.Equal(PaymentStatus.Refused, outcome.Status);
+        Assert.False(outcome.MoneyMayHaveMoved);
         Assert.Single(h.Node.PayAttempts);
 
-        // Funds were marked moving before paying, so the entry waits for proof: the node's FAILED releases it.
-        var reconciled = await provider.GetRequiredService<PaymentReconciliation>().ReconcileAsync(TimeSpan.Zero);
-        Assert.Equal(LedgerEntryState.Released, Assert.Single(reconciled).State);
+        // Funds were marked moving before paying, but the node's definitive failure proves nothing left: released at once,
+        // nothing pending for the reconciler.
+        var reconciliation = provider.GetRequiredService<PaymentReconciliation>();
+        Assert.Empty(await reconciliation.ListPendingAsync());
+        Assert.Empty(await reconciliation.ReconcileAsync(TimeSpan.Zero));
     }
 
     [Fact]

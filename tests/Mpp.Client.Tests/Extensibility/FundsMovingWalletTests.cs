@@ -59,6 +59,49 @@ public sealed class FundsMovingWalletTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wallet_that_proves_a_marked_payment_definitively_failed_is_refused_and_released()
+    {
+        var wallet = new RailWallet("tempo")
+        {
+            Create = async (attempt, ct) =>
+            {
+                await attempt.MarkFundsMovingAsync("0xnoroute", ct);
+                throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, "The node failed the payment: NoRoute.") { FundsProvenNotMoved = true };
+            },
+        };
+        await using var host = RailHost.Create(wallet);
+
+        using var response = await host.Http.GetAsync(_server.Url("/push"));
+
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(PaymentStatus.Refused, outcome.Status);
+        Assert.Equal(MppErrorCode.CredentialCreationFailed, outcome.Code);
+        Assert.False(outcome.MoneyMayHaveMoved);
+        Assert.Equal(0m, await host.CountedAsync());
+        Assert.Empty(await host.Reconciliation.ListPendingAsync());
+        Assert.Equal(LedgerEntryState.Released, Assert.Single(await host.EntriesAsync()).State);
+    }
+
+    [Fact]
+    public async Task Proof_of_no_movement_does_not_override_a_wallet_saying_funds_may_have_moved()
+    {
+        var wallet = new RailWallet("tempo")
+        {
+            Create = async (attempt, ct) =>
+            {
+                await attempt.MarkFundsMovingAsync("0xboth", ct);
+                throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, "Contradictory.", fundsMayHaveMoved: true) { FundsProvenNotMoved = true };
+            },
+        };
+        await using var host = RailHost.Create(wallet);
+
+        using var response = await host.Http.GetAsync(_server.Url("/push"));
+
+        Assert.Equal(PaymentStatus.Unknown, response.GetPaymentOutcome()!.Status);
+        Assert.Equal(0.25m, await host.CountedAsync());
+    }
+
+    [Fact]
     public async Task The_same_wallet_failing_before_moving_funds_is_refused_and_released()
     {
         var wallet = new RailWallet("tempo") { Create = (_, _) => throw new HttpRequestException("the RPC node is down") };
