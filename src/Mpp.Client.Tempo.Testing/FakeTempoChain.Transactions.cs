@@ -17,15 +17,6 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32602, "eth_estimateGas takes a transaction request");
         }
 
-        if (request["type"] is null && (string?)request["to"] is { } token && (string?)request["data"] is { } callData
-            && callData.StartsWith("0x70a08231", StringComparison.OrdinalIgnoreCase) && callData.Length == 74)
-        {
-            // A plain TIP-20 balanceOf(owner) read: the balance as one 32-byte word.
-            var owner = "0x" + callData[34..];
-            var balance = BalanceOf(token, owner).ToByteArray(isUnsigned: true, isBigEndian: true);
-            return "0x" + Convert.ToHexStringLower(balance).PadLeft(64, '0');
-        }
-
         if ((string?)request["type"] != "0x76" || request["from"] is null
             || request["calls"] is not JsonArray { Count: > 0 } calls)
         {
@@ -45,6 +36,19 @@ public sealed partial class FakeTempoChain
         return Quantity(GasEstimate);
     }
 
+    /// <summary>A plain TIP-20 <c>balanceOf(owner)</c> read: the balance as one 32-byte word; null for any other request.</summary>
+    private string? BalanceOfCall(JsonObject request)
+    {
+        if (request["type"] is not null || (string?)request["to"] is not { } token || (string?)request["data"] is not { Length: 74 } data
+            || !data.StartsWith("0x70a08231", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var balance = BalanceOf(token, "0x" + data[34..]).ToByteArray(isUnsigned: true, isBigEndian: true);
+        return "0x" + Convert.ToHexStringLower(balance).PadLeft(64, '0');
+    }
+
     /// <summary>
     /// Simulates a Tempo (0x76) call request the way a payee does before it broadcasts a pull transaction: every call must
     /// be a TIP-20 transfer(WithMemo) on a known token and the sender must hold the total. Nothing changes.
@@ -56,13 +60,9 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32602, "eth_call takes a call request");
         }
 
-        if (request["type"] is null && (string?)request["to"] is { } token && (string?)request["data"] is { } callData
-            && callData.StartsWith("0x70a08231", StringComparison.OrdinalIgnoreCase) && callData.Length == 74)
+        if (BalanceOfCall(request) is { } balance)
         {
-            // A plain TIP-20 balanceOf(owner) read: the balance as one 32-byte word.
-            var owner = "0x" + callData[34..];
-            var balance = BalanceOf(token, owner).ToByteArray(isUnsigned: true, isBigEndian: true);
-            return "0x" + Convert.ToHexStringLower(balance).PadLeft(64, '0');
+            return balance;
         }
 
         if ((string?)request["type"] != "0x76" || request["from"] is null

@@ -103,4 +103,24 @@ public sealed class FakeTempoChainTests
         Assert.Equal($"FakeTempoChain {{ ChainId = 4217, Endpoint = {chain.Endpoint} }}", chain.ToString());
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => FakeTempoChain.StartAsync(chainId: 0));
     }
+
+    [Fact]
+    public async Task A_balanceOf_read_answers_eth_call_only_and_is_no_gas_estimate()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var owner = "0x" + new string('1', 40);
+        chain.Fund(TempoChains.PathUsd, owner, 1234);
+        using var http = new HttpClient();
+        var data = "0x70a08231" + new string('0', 24) + owner[2..];
+
+        async Task<string> Rpc(string method)
+        {
+            var body = $$"""{"jsonrpc":"2.0","id":1,"method":"{{method}}","params":[{"to":"{{TempoChains.PathUsd}}","data":"{{data}}"},"latest"]}""";
+            using var response = await http.PostAsync(chain.Endpoint, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains("\"result\":\"0x" + new string('0', 60) + "04d2\"", await Rpc("eth_call"), StringComparison.Ordinal);
+        Assert.Contains("\"code\":-32602", await Rpc("eth_estimateGas"), StringComparison.Ordinal);
+    }
 }
