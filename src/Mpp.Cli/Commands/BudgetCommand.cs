@@ -29,7 +29,7 @@ internal static class BudgetCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(rows);
+                WriteJson(console, rows);
             }
             else if (rows.Count == 0)
             {
@@ -56,10 +56,8 @@ internal static class BudgetCommand
         return command;
     }
 
-    private static void WriteJson(List<(string Host, BudgetStatus Status)> rows)
+    private static void WriteJson(CliConsole console, List<(string Host, BudgetStatus Status)> rows) => JsonOut.Write(console, json =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var json = new System.Text.Json.Utf8JsonWriter(stdout, new System.Text.Json.JsonWriterOptions { Indented = true });
         json.WriteStartArray();
         foreach (var (host, s) in rows)
         {
@@ -80,7 +78,5 @@ internal static class BudgetCommand
         }
 
         json.WriteEndArray();
-        json.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+    });
 }

@@ -52,7 +52,7 @@ internal static class DiscoverCommand
                 problems.AddRange(invalid);
                 if (parse.GetValue(json))
                 {
-                    WriteJson(target, offers, problems);
+                    WriteJson(console, target, offers, problems);
                 }
                 else
                 {
@@ -138,10 +138,8 @@ internal static class DiscoverCommand
         console.Stdout.Write(table);
     }
 
-    private static void WriteJson(Uri url, List<DiscoveryDocument.Offer> offers, List<string> problems)
+    private static void WriteJson(CliConsole console, Uri url, List<DiscoveryDocument.Offer> offers, List<string> problems) => JsonOut.Write(console, json =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("document", url.ToString());
         json.WriteBoolean("valid", problems.Count == 0);
@@ -168,7 +166,5 @@ internal static class DiscoverCommand
 
         json.WriteEndArray();
         json.WriteEndObject();
-        json.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+    });
 }

@@ -94,9 +94,7 @@ internal sealed class FetchRunner(FetchSettings settings, IConfiguration configu
                 (body, bodyFile) = await ReadBodyForJsonAsync(response!, cancellationToken).ConfigureAwait(false);
             }
 
-            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            using var stdout = Console.OpenStandardOutput();
-            JsonReport.Write(stdout, settings.Url, response, body, bodyFile, outcome, exit, null);
+            JsonReport.Write(console, settings.Url, response, body, bodyFile, outcome, exit, null);
         }
         else if (showQuote)
         {
@@ -254,8 +252,7 @@ internal sealed class FetchRunner(FetchSettings settings, IConfiguration configu
     {
         if (settings.Json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            JsonReport.Write(stdout, settings.Url, null, null, null, null, exit, message);
+            JsonReport.Write(console, settings.Url, null, null, null, null, exit, message);
         }
 
         console.Error.WriteLine("mpp: " + message);

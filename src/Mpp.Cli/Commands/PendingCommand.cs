@@ -79,7 +79,7 @@ internal static class PendingCommand
     {
         if (json)
         {
-            WriteJson(pending);
+            WriteJson(console, pending);
             return;
         }
 
@@ -104,10 +104,8 @@ internal static class PendingCommand
         console.Stdout.Write(table);
     }
 
-    private static void WriteJson(IReadOnlyList<LedgerEntry> pending)
+    private static void WriteJson(CliConsole console, IReadOnlyList<LedgerEntry> pending) => JsonOut.Write(console, json =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var json = new System.Text.Json.Utf8JsonWriter(stdout, new System.Text.Json.JsonWriterOptions { Indented = true });
         json.WriteStartArray();
         foreach (var e in pending)
         {
@@ -125,7 +123,5 @@ internal static class PendingCommand
         }
 
         json.WriteEndArray();
-        json.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+    });
 }

@@ -9,14 +9,15 @@ namespace Mpp.Cli.Output;
 /// <summary>
 /// <c>--json</c>: one object on stdout — <c>status</c>, <c>headers</c>, the body (<c>body</c> as text when it is UTF-8,
 /// else <c>bodyBase64</c>; <c>bodyFile</c> with <c>-o</c>), <c>payment</c> (outcome, code, reason, quote, receipt, the
-/// quotes of <c>--quote</c>) and <c>exitCode</c>. Written with <see cref="Utf8JsonWriter"/> (no reflection: AOT-safe), not
-/// HTML-escaped (the output is for scripts, never embedded in a page).
+/// quotes of <c>--quote</c>) and <c>exitCode</c>, through <see cref="JsonOut"/>.
 /// </summary>
 internal static class JsonReport
 {
-    public static void Write(Stream stdout, Uri url, HttpResponseMessage? response, byte[]? body, string? bodyFile, PaymentOutcome? outcome, int exitCode, string? error)
+    public static void Write(CliConsole console, Uri url, HttpResponseMessage? response, byte[]? body, string? bodyFile, PaymentOutcome? outcome, int exitCode, string? error) =>
+        JsonOut.Write(console, json => WriteReport(json, url, response, body, bodyFile, outcome, exitCode, error));
+
+    private static void WriteReport(Utf8JsonWriter json, Uri url, HttpResponseMessage? response, byte[]? body, string? bodyFile, PaymentOutcome? outcome, int exitCode, string? error)
     {
-        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("url", url.ToString());
         if (response is not null)
@@ -49,8 +50,6 @@ internal static class JsonReport
 
         json.WriteNumber("exitCode", exitCode);
         json.WriteEndObject();
-        json.Flush();
-        stdout.WriteByte((byte)'\n');
     }
 
     private static void WriteBody(Utf8JsonWriter json, byte[]? body, string? bodyFile)
