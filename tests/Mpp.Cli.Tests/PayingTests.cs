@@ -122,7 +122,7 @@ public sealed class PayingTests : IAsyncLifetime
     [Fact]
     public async Task Verbose_shows_the_402_the_choice_and_the_receipt_but_never_a_secret()
     {
-        var result = await _world.RunAsync(_world.Url("/quotes"), "-v", "-H", "X-Api-Key: my-own-secret");
+        var result = await _world.RunAsync(_world.Url("/quotes?api_key=query-secret"), "-v", "-H", "X-Api-Key: my-own-secret");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("< 402 Payment Required with 1 challenge(s)", result.Stderr, StringComparison.Ordinal);
@@ -131,6 +131,8 @@ public sealed class PayingTests : IAsyncLifetime
         var all = result.Stdout + result.Stderr;
         Assert.DoesNotContain(_world.PrivateKey[2..], all, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("my-own-secret", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("query-secret", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("> GET " + _world.Url("/quotes") + "?…", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Payment eyJ", all, StringComparison.Ordinal);
         Assert.DoesNotContain(_world.Stripe.SecretKey, all, StringComparison.Ordinal);
     }

@@ -16,6 +16,9 @@ namespace Mpp.Cli.Commands;
 /// </summary>
 internal static class DiscoverCommand
 {
+    /// <summary>The built-in assets (ISO currencies, pathUSD) for display amounts; immutable, built once.</summary>
+    private static readonly AssetRegistry BuiltInAssets = new();
+
     public static Command Create(Option<bool> json, CliConsole console)
     {
         var url = new Argument<string>("url") { Description = "The service (its /openapi.json is read), or the document's own URL (ending in .json)" };
@@ -112,7 +115,7 @@ internal static class DiscoverCommand
             return "dynamic";
         }
 
-        if (currency is not null && new AssetRegistry().TryGet(currency, out var asset))
+        if (currency is not null && BuiltInAssets.TryGet(currency, out var asset))
         {
             var value = (decimal)BigInteger.Parse(amount, CultureInfo.InvariantCulture) / (decimal)BigInteger.Pow(10, asset.Decimals);
             return $"{Words.Amount(value)} {asset.Unit}";

@@ -156,7 +156,9 @@ internal sealed class FetchRunner(FetchSettings settings, IConfiguration configu
 
     private void WriteRequest(HttpRequestMessage request)
     {
-        console.Error.WriteLine($"> {request.Method} {request.RequestUri}");
+        // The query is not shown: it may carry an API key of the user's own (as the header values below are not).
+        var uri = request.RequestUri!;
+        console.Error.WriteLine($"> {request.Method} {uri.GetLeftPart(UriPartial.Path)}{(uri.Query.Length > 0 ? "?…" : string.Empty)}");
         foreach (var (name, _) in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
         {
             // Header values the user gave may be secrets of their own (an API key): names only.
