@@ -1,3 +1,4 @@
+using Mpp.Client.Payments;
 using Mpp.Client.Protocol;
 
 namespace Mpp.Client.Methods;
@@ -38,4 +39,14 @@ public interface IPaymentMethod
     /// <param name="attempt">The quote, the reservation, an idempotency key, and the calls to report moving funds and the actual fee.</param>
     /// <param name="cancellationToken">Cancels the creation (the caller's token, the HTTP timeout and <c>CredentialTimeout</c>).</param>
     ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tells the wallet what the payee answered to the credential of <paramref name="attempt"/> (accepted with its receipt,
+    /// rejected, or no definite answer), after the ledger recorded it. A wallet that keeps state across payments (a session's
+    /// channel) updates it here. Called once per sent credential, also when the caller cancelled; the default does nothing.
+    /// </summary>
+    /// <param name="attempt">The attempt whose credential was sent.</param>
+    /// <param name="result">The payee's answer.</param>
+    /// <param name="cancellationToken">Not the caller's token: the wallet's bookkeeping must finish.</param>
+    ValueTask OnAnsweredAsync(PaymentAttempt attempt, PaymentExchangeResult result, CancellationToken cancellationToken) => default;
 }

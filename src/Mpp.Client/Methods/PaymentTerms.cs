@@ -54,6 +54,15 @@ public sealed class PaymentTerms
     /// <summary>A charge (the default) or a deposit (per-request caps do not apply to deposits).</summary>
     public PaymentKind Kind { get; init; }
 
+    /// <summary>
+    /// The ledger entry of the deposit this amount is paid from (a session voucher inside an open channel), or null. The
+    /// money is already counted under that deposit, so the amount is checked against per-request caps and allow-lists
+    /// but reserved without rolling or lifetime caps and without asking the approvers again (they saw the deposit), and
+    /// recorded with <see cref="Ledger.LedgerCharge.ParentId"/> set; the rail that holds the deposit moves the amount out
+    /// of the deposit's entry when the payee accepts it.
+    /// </summary>
+    public Guid? DepositEntryId { get; init; }
+
     private readonly IReadOnlyList<string>? _recipients;
 
     /// <summary>

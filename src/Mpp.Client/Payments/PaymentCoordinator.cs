@@ -205,6 +205,7 @@ public sealed class PaymentCoordinator
                         await _ledger.CompleteAsync(reservationId, LedgerOutcome.Settled, result.Receipt?.Reference, FinalAmount(attempt), CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    await AnsweredAsync(method, attempt, result).ConfigureAwait(false);
                     return await PaidAsync(quote, reservationId, result, rejections, rounds, origin, cancellationToken).ConfigureAwait(false);
 
                 case PaymentExchangeStatus.Rejected:
@@ -212,6 +213,7 @@ public sealed class PaymentCoordinator
                     var proven = result.NotTaken && !result.EarlierAttemptAmbiguous && !attempt.FundsMoving;
                     Log.PaymentRejected(_logger, quote.DisplayTotal, quote.Unit, origin, result.Problem?.Status ?? 402, result.Problem?.Type, proven);
                     await _ledger.CompleteAsync(reservationId, proven ? LedgerOutcome.Released : LedgerOutcome.Unknown, null, null, CancellationToken.None).ConfigureAwait(false);
+                    await AnsweredAsync(method, attempt, result).ConfigureAwait(false);
                     rejections.Add(ChallengeRejection.Of(quote, MppErrorCode.PaymentRejected, $"The server rejected the credential ({result.Problem?.Type ?? "no problem details"})."));
                     if (proven && result.Problem is { } p && AllowsNewRound(p.Kind) && result.FreshChallenges.Count > 0)
                     {
@@ -240,6 +242,7 @@ public sealed class PaymentCoordinator
 
                 default:
                     await _ledger.CompleteAsync(reservationId, LedgerOutcome.Unknown, null, null, CancellationToken.None).ConfigureAwait(false);
+                    await AnsweredAsync(method, attempt, result).ConfigureAwait(false);
                     Log.PaymentUnknown(_logger, quote.DisplayTotal, quote.Unit, origin, result.Reason ?? "no answer");
                     return Finish(new PaymentOutcome(PaymentStatus.Unknown)
                     {
@@ -356,6 +359,20 @@ public sealed class PaymentCoordinator
             MethodError = methodError,
             Cause = error,
         });
+    }
+
+    private async ValueTask AnsweredAsync(IPaymentMethod method, PaymentAttempt attempt, PaymentExchangeResult result)
+    {
+        // Bounded like an observer, and never the caller's token: the wallet's bookkeeping (a session's channel) must finish.
+        using var bound = new CancellationTokenSource(_options().ObserverTimeout, _time);
+        try
+        {
+            await ExtensionCall.WaitAsync(method.OnAnsweredAsync(attempt, result, bound.Token), bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ObserverFailed(_logger, method.GetType().Name, ex);
+        }
     }
 
     private sealed record Created(Credential? Credential, PaymentPayload? Payload, PaymentOutcome? Failure);

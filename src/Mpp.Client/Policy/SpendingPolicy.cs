@@ -184,6 +184,11 @@ public sealed class SpendingPolicy
     public async ValueTask<ChallengeRejection?> CheckBudgetAsync(PaymentQuote quote, string? clientBudget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(quote);
+        if (quote.Terms.DepositEntryId is not null)
+        {
+            return null; // already counted under its deposit
+        }
+
         foreach (var limit in LimitsFor(quote, clientBudget))
         {
             if (limit.Unit != quote.Unit)
@@ -216,12 +221,20 @@ public sealed class SpendingPolicy
             Intent = quote.Intent,
             ChallengeId = quote.Challenge.Id,
             Kind = quote.Kind,
+            ParentId = quote.Terms.DepositEntryId,
         };
-        var reservation = await _ledger.ReserveAsync(charge, LimitsFor(quote, clientBudget), cancellationToken).ConfigureAwait(false);
+        var withinDeposit = quote.Terms.DepositEntryId is not null;
+        // Paid from a deposit already counted (and approved): reserved without rolling or lifetime caps, approvers not asked.
+        var reservation = await _ledger.ReserveAsync(charge, withinDeposit ? [] : LimitsFor(quote, clientBudget), cancellationToken).ConfigureAwait(false);
         if (!reservation.Succeeded)
         {
             var refusal = CapRefusal(quote, reservation.RefusedBy!, reservation.SpentInWindow);
             return PaymentAuthorization.Refuse(refusal.Code, refusal.Reason);
+        }
+
+        if (withinDeposit)
+        {
+            return PaymentAuthorization.Approve(reservation.Id);
         }
 
         foreach (var approver in _approvers)

@@ -2,6 +2,7 @@ using System.Net;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
+using Mpp.Client.Payments;
 using Mpp.Client.Testing;
 
 namespace Mpp.Client.Tests.Extensibility;
@@ -134,5 +135,80 @@ public sealed class DepositKindTests : IAsyncLifetime
         await host.Ledger.CompleteAsync(deposit.Id, LedgerOutcome.Settled, null, 1.25m, default);
 
         Assert.Equal(1.25m, await host.CountedAsync());
+    }
+
+    [Fact]
+    public async Task A_voucher_paid_from_a_counted_deposit_meets_per_request_caps_but_not_the_rolling_cap_nor_the_approvers()
+    {
+        // A channel's 5.00 deposit fills the daily cap; a 0.05 voucher paid from it must still go through (the money is
+        // already counted), with its parent recorded, and no approver asked again.
+        _server.MapPaid("/metered", new PriceOption("5") { Method = "tempo", Intent = "session" });
+        var approvals = 0;
+        Guid depositId = Guid.Empty;
+        var wallet = new RailWallet("tempo", "session") { Terms = c => Within(c, depositId) };
+        await using var host = RailHost.Create(wallet, o => { o.Budget.PerDay["usd"] = "5.00"; o.Budget.PerRequest["usd"] = "0.50"; },
+            b => b.AddApprover(new CountingApprover(() => Interlocked.Increment(ref approvals))));
+        var deposit = await host.Ledger.ReserveAsync(new LedgerCharge("usd", 5.00m, "127.0.0.1") { Kind = PaymentKind.Deposit }, [], default);
+        depositId = deposit.Id;
+
+        using var response = await host.Http.GetAsync(_server.Url("/metered"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, approvals);
+        var voucher = Assert.Single(await host.EntriesAsync(), e => e.Id != depositId);
+        Assert.Equal((LedgerEntryState.Settled, 0.05m, (Guid?)depositId), (voucher.State, voucher.Amount, voucher.Charge.ParentId));
+    }
+
+    [Fact]
+    public async Task A_voucher_paid_from_a_deposit_is_still_refused_by_a_per_request_cap()
+    {
+        _server.MapPaid("/dear", new PriceOption("100") { Method = "tempo", Intent = "session" });
+        var wallet = new RailWallet("tempo", "session") { Terms = c => Within(c, Guid.NewGuid()) };
+        await using var host = RailHost.Create(wallet, o => o.Budget.PerRequest["usd"] = "0.50");
+
+        using var response = await host.Http.GetAsync(_server.Url("/dear"));
+
+        Assert.Equal(MppErrorCode.BudgetExceeded, response.GetPaymentOutcome()!.Code);
+        Assert.Empty(wallet.Attempts);
+        Assert.Empty(wallet.Answers);
+    }
+
+    [Fact]
+    public async Task The_wallet_is_told_each_answer_to_a_credential_it_created()
+    {
+        var wallet = SessionWallet();
+        await using var host = RailHost.Create(wallet);
+
+        using var paid = await host.Http.GetAsync(_server.Url("/open"));
+        var refusing = new RailWallet("tempo", "session")
+        {
+            Terms = c => RailWallet.ChargeTerms(c, kind: PaymentKind.Deposit),
+            Create = (a, _) => ValueTask.FromResult(new PaymentPayload(RailWallet.Json("""{"token":"wrong"}"""))),
+        };
+        await using var other = RailHost.Create(refusing, o => o.MaxPaymentRounds = 1);
+        using var rejected = await other.Http.GetAsync(_server.Url("/open"));
+
+        var (attempt, result) = Assert.Single(wallet.Answers);
+        Assert.Same(wallet.Attempts[0], attempt);
+        Assert.Equal(PaymentExchangeStatus.Accepted, result.Status);
+        Assert.NotNull(result.Receipt);
+        var answer = Assert.Single(refusing.Answers);
+        Assert.Equal(PaymentExchangeStatus.Rejected, answer.Result.Status);
+        Assert.True(answer.Result.NotTaken);
+    }
+
+    private static PaymentTerms Within(Mpp.Client.Protocol.Challenge challenge, Guid deposit)
+    {
+        var t = PaymentTerms.FromChargeRequest(challenge);
+        return new PaymentTerms(t.Amount, t.Currency, t.Recipient) { DepositEntryId = deposit };
+    }
+
+    private sealed class CountingApprover(Action onCall) : Mpp.Client.Policy.IPaymentApprover
+    {
+        public ValueTask<Mpp.Client.Policy.ApprovalDecision> ApproveAsync(PaymentQuote quote, CancellationToken cancellationToken)
+        {
+            onCall();
+            return ValueTask.FromResult(Mpp.Client.Policy.ApprovalDecision.Approve());
+        }
     }
 }

@@ -87,6 +87,17 @@ internal sealed class RailWallet(string method = "tempo", params string[] intent
         Interlocked.Increment(ref _created);
         return payload;
     }
+
+    /// <summary>Every answer the coordinator reported through <see cref="IPaymentMethod.OnAnsweredAsync"/>, in order.</summary>
+    public IReadOnlyList<(PaymentAttempt Attempt, PaymentExchangeResult Result)> Answers => [.. _answers];
+
+    private readonly ConcurrentQueue<(PaymentAttempt, PaymentExchangeResult)> _answers = new();
+
+    public ValueTask OnAnsweredAsync(PaymentAttempt attempt, PaymentExchangeResult result, CancellationToken cancellationToken)
+    {
+        _answers.Enqueue((attempt, result));
+        return default;
+    }
 }
 
 /// <summary>An <see cref="MppTestServer"/> that also verifies the rails' methods: a credential pays when its payload carries the test token.</summary>
