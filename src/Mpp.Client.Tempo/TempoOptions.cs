@@ -61,6 +61,9 @@ public sealed class TempoOptions
     /// </summary>
     public int RpcRetries { get; set; } = 2;
 
+    /// <summary>Tempo sessions (<c>Mpp:Tempo:Session</c>); off until <see cref="TempoSessionOptions.MaxDeposit"/> is set.</summary>
+    public TempoSessionOptions Session { get; set; } = new();
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"TempoOptions {{ PrivateKey = {(PrivateKey is null ? "unset" : "***")}, Rpc = [{string.Join(", ", Rpc.Keys)}], PreferredMode = {PreferredMode}, AllowPush = {AllowPush} }}";

@@ -19,7 +19,7 @@ internal static class TempoWallet
     {
         nameof(TempoOptions.PrivateKey), nameof(TempoOptions.Rpc), nameof(TempoOptions.PreferredMode), nameof(TempoOptions.AllowPush),
         nameof(TempoOptions.MaxSplits), nameof(TempoOptions.ClientId), nameof(TempoOptions.GasMargin), nameof(TempoOptions.FeeDataLifetime),
-        nameof(TempoOptions.GasEstimateLifetime), nameof(TempoOptions.RpcTimeout), nameof(TempoOptions.RpcRetries),
+        nameof(TempoOptions.GasEstimateLifetime), nameof(TempoOptions.RpcTimeout), nameof(TempoOptions.RpcRetries), nameof(TempoOptions.Session),
     };
 
     /// <exception cref="OptionsValidationException">The settings are wrong; every problem is listed.</exception>
@@ -92,6 +92,7 @@ internal static class TempoWallet
             errors.Add($"{path}:PreferredMode must be Pull or Push.");
         }
 
+        var sessions = Session.TempoSessionSettings.Create(options.Session, path, errors);
         if (errors.Count > 0 || resolved is null)
         {
             throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TempoOptions), errors);
@@ -117,7 +118,10 @@ internal static class TempoWallet
             GasEstimateLifetime = options.GasEstimateLifetime,
             // The node must answer before the exchange's own deadline.
             ReceiptTimeout = options.RpcTimeout * 2 / 3,
-        });
+        })
+        {
+            SessionSettings = sessions,
+        };
     }
 
     private static ITempoSigner? ResolveSigner(TempoOptions options, ITempoSigner? signer, string path, List<string> errors)

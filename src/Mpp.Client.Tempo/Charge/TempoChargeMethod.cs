@@ -72,7 +72,25 @@ internal sealed class TempoChargeMethod : IPaymentMethod
 
     public string Method => "tempo";
 
-    public IReadOnlyCollection<string> Intents { get; } = ["charge"];
+    public IReadOnlyCollection<string> Intents => Sessions is null ? ChargeOnly : ChargeAndSession;
+
+    private static readonly string[] ChargeOnly = ["charge"];
+    private static readonly string[] ChargeAndSession = ["charge", "session"];
+
+    /// <summary>The session side of the wallet (<c>tempo/session</c>), when sessions are configured.</summary>
+    internal Session.TempoSessionManager? Sessions { get; private set; }
+
+    /// <summary>The checked <c>Mpp:Tempo:Session</c> settings, when sessions are configured.</summary>
+    internal Session.TempoSessionSettings? SessionSettings { get; init; }
+
+    /// <summary>Turns sessions on with the services they need (the ledger, policy and HTTP come from DI, resolved late).</summary>
+    internal Session.TempoSessionManager EnableSessions(Session.TempoSessionSettings settings, Session.IChannelStore store, Func<Ledger.IPaymentLedger> ledger,
+        Func<Policy.SpendingPolicy> policy, Func<HttpClient> http, Microsoft.Extensions.Logging.ILogger logger) =>
+        Sessions = new Session.TempoSessionManager(_signer, Address, _rpc, store, settings, ledger, policy, http, _time, logger);
+
+    /// <inheritdoc />
+    public ValueTask OnAnsweredAsync(PaymentAttempt attempt, Payments.PaymentExchangeResult result, CancellationToken cancellationToken) =>
+        Sessions is { } sessions && attempt.Quote.Intent == "session" ? sessions.OnAnsweredAsync(attempt, result, cancellationToken) : default;
 
     /// <summary>The nodes of the configured chains (for reconciliation).</summary>
     internal IReadOnlyList<TempoRpcClient> Nodes { get; }
@@ -86,12 +104,24 @@ internal sealed class TempoChargeMethod : IPaymentMethod
     /// <summary>Terms without I/O: no fee bound. The flow calls <see cref="ReadTermsAsync"/>.</summary>
     public PaymentTerms ReadTerms(Challenge challenge)
     {
+        if (challenge.Intent == "session")
+        {
+            throw new MppException(MppErrorCode.InvalidChallenge, "A tempo/session challenge is read asynchronously.");
+        }
+
         var request = ReadRequest(challenge);
         return Terms(request, fee: null);
     }
 
     public async ValueTask<PaymentTerms> ReadTermsAsync(Challenge challenge, CancellationToken cancellationToken)
     {
+        if (challenge.Intent == "session")
+        {
+            return Sessions is { } sessions
+                ? await sessions.ReadTermsAsync(challenge, cancellationToken).ConfigureAwait(false)
+                : throw new MppException(MppErrorCode.PolicyRefused, "Tempo sessions are off (set Mpp:Tempo:Session:MaxDeposit).");
+        }
+
         var request = ReadRequest(challenge);
         if (request.Amount.IsZero || request.FeePayer)
         {
@@ -109,6 +139,13 @@ internal sealed class TempoChargeMethod : IPaymentMethod
     public async ValueTask<PaymentPayload> CreatePayloadAsync(PaymentAttempt attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
+        if (attempt.Quote.Intent == "session")
+        {
+            return Sessions is { } sessions
+                ? await sessions.CreatePayloadAsync(attempt, cancellationToken).ConfigureAwait(false)
+                : throw Refused("Tempo sessions are off (set Mpp:Tempo:Session:MaxDeposit).");
+        }
+
         var challenge = attempt.Quote.Challenge;
         TempoChargeRequest request;
         TempoSubmissionMode mode;

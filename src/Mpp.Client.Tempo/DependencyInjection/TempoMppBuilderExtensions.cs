@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mpp.Client.Http;
+using Mpp.Client.Ledger;
+using Mpp.Client.Policy;
+using Mpp.Client.Tempo.Session;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
 using Mpp.Client.Tempo;
 using Mpp.Client.Tempo.Charge;
@@ -63,7 +68,11 @@ public static class TempoMppBuilderExtensions
             // Resolved on first use: the factory's options depend on the payment flow, which depends on the wallets.
             () => sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<TempoChargeMethod>());
+        builder.Services.AddHttpClient(SessionHttpClientName).RemoveAllLoggers().WithoutMppPayments();
+        builder.Services.AddSingleton(sp => EnableSessions(sp, sp.GetRequiredService<TempoChargeMethod>()));
+        builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<SessionsEnabled>().Method);
+        builder.Services.AddSingleton(sp => new TempoSessions(() => sp.GetRequiredService<SessionsEnabled>().Method.Sessions));
+        builder.Services.AddSingleton<IPreemptivePayer>(sp => new TempoSessionPayerGate(() => sp.GetRequiredService<SessionsEnabled>().Method.Sessions));
         builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address, sp.GetRequiredService<TempoChargeMethod>().NodesByChain));
         builder.Services.AddSingleton<IPaymentReconciler>(sp => new TempoReconciler(sp.GetRequiredService<TempoChargeMethod>(), sp.GetRequiredService<TimeProvider>()));
         return builder;
@@ -78,6 +87,30 @@ public static class TempoMppBuilderExtensions
         builder.Services.AddSingleton(signer);
         return builder.AddTempo(configure);
     }
+
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> that posts session top-ups and closes to the payee (never one whose
+    /// pipeline pays 402s; request logging removed: its headers carry credentials).
+    /// </summary>
+    public const string SessionHttpClientName = "Mpp.Tempo.Session";
+
+    private static SessionsEnabled EnableSessions(IServiceProvider sp, TempoChargeMethod method)
+    {
+        if (method.SessionSettings is { } settings && method.Sessions is null)
+        {
+            var options = sp.GetRequiredService<IOptions<TempoOptions>>().Value.Session;
+            var store = sp.GetService<IChannelStore>()
+                ?? (options.ChannelStorePath is { } path ? new FileChannelStore(path) : new InMemoryChannelStore());
+            method.EnableSessions(settings, store, () => sp.GetRequiredService<IPaymentLedger>(), () => sp.GetRequiredService<SpendingPolicy>(),
+                () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(SessionHttpClientName),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Mpp.Client.Tempo.Session") ?? (ILogger)NullLogger.Instance);
+        }
+
+        return new SessionsEnabled(method);
+    }
+
+    /// <summary>The wallet once its sessions (if configured) are wired.</summary>
+    private sealed record SessionsEnabled(TempoChargeMethod Method);
 
     /// <summary>Marks that the Tempo wallet is registered.</summary>
     private sealed class TempoWalletMarker;
