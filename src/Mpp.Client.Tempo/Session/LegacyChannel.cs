@@ -1,3 +1,6 @@
+using System.Numerics;
+using Mpp.Client.Tempo.Encoding;
+
 namespace Mpp.Client.Tempo.Session;
 
 /// <summary>
@@ -9,6 +12,16 @@ internal static class LegacyChannel
 {
     /// <summary>The v1 channel id, lower-case 0x hex.</summary>
     /// <exception cref="FormatException">An address or the salt is malformed.</exception>
-    public static string ComputeChannelId(string payer, string payee, string token, string salt, string authorizedSigner, string escrow, ulong chainId) =>
-        throw new NotImplementedException();
+    public static string ComputeChannelId(string payer, string payee, string token, string salt, string authorizedSigner, string escrow, ulong chainId)
+    {
+        Span<byte> words = stackalloc byte[7 * AbiWords.Size];
+        AbiWords.WriteAddress(words, payer);
+        AbiWords.WriteAddress(words[32..], payee);
+        AbiWords.WriteAddress(words[64..], token);
+        AbiWords.WriteBytes32(words[96..], salt, "salt");
+        AbiWords.WriteAddress(words[128..], authorizedSigner);
+        AbiWords.WriteAddress(words[160..], escrow);
+        AbiWords.WriteUInt(words[192..], new BigInteger(chainId), 256, "chainId");
+        return Hex.Encode(Keccak.Hash(words));
+    }
 }

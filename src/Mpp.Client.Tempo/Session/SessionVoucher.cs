@@ -1,4 +1,7 @@
 using System.Numerics;
+using Mpp.Client.Tempo.Encoding;
+using Mpp.Client.Tempo.Keys;
+using Mpp.Client.Tempo.Transactions;
 
 namespace Mpp.Client.Tempo.Session;
 
@@ -20,26 +23,134 @@ internal static class SessionVoucher
     /// <summary>The domain version of both.</summary>
     public const string DomainVersion = "1";
 
+    private const string DomainType = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
+
+    private static readonly byte[] DomainTypeHash = Keccak.Hash(DomainType);
+    private static readonly byte[] V2NameHash = Keccak.Hash(V2DomainName);
+    private static readonly byte[] V1NameHash = Keccak.Hash(V1DomainName);
+    private static readonly byte[] VersionHash = Keccak.Hash(DomainVersion);
+    private static readonly byte[] V2TypeHash = Keccak.Hash("Voucher(bytes32 channelId,uint96 cumulativeAmount)");
+    private static readonly byte[] V1TypeHash = Keccak.Hash("Voucher(bytes32 channelId,uint128 cumulativeAmount)");
+
+    /// <summary>secp256k1 n / 2: a voucher signature with a larger s is refused (EIP-2; the spec's malleability rule).</summary>
+    private static readonly BigInteger HalfOrder = BigInteger.Parse(
+        "57896044618658097711785492504343953926418782139537452191302581570759080747168", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The domain separator keccak256(abi.encode(typeHash, keccak(name), keccak("1"), chainId, escrow)).</summary>
+    public static byte[] DomainSeparator(SessionProtocol protocol, string escrow, ulong chainId)
+    {
+        Span<byte> words = stackalloc byte[5 * AbiWords.Size];
+        DomainTypeHash.CopyTo(words);
+        (protocol switch
+        {
+            SessionProtocol.V2 => V2NameHash,
+            SessionProtocol.V1 => V1NameHash,
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Unknown session protocol."),
+        }).CopyTo(words[32..]);
+        VersionHash.CopyTo(words[64..]);
+        AbiWords.WriteUInt(words[96..], new BigInteger(chainId), 256, "chainId");
+        AbiWords.WriteAddress(words[128..], escrow);
+        return Keccak.Hash(words);
+    }
+
     /// <summary>The EIP-712 digest keccak256(0x1901 ‖ domainSeparator ‖ structHash).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The amount is negative or above uint96 (v2) / uint128 (v1).</exception>
     /// <exception cref="FormatException">The escrow or channel id is malformed.</exception>
-    public static byte[] Hash(SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount) =>
-        throw new NotImplementedException();
+    public static byte[] Hash(SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount)
+    {
+        var domain = DomainSeparator(protocol, escrow, chainId);
+        Span<byte> message = stackalloc byte[3 * AbiWords.Size];
+        (protocol == SessionProtocol.V2 ? V2TypeHash : V1TypeHash).CopyTo(message);
+        AbiWords.WriteBytes32(message[32..], channelId, "channel id");
+        AbiWords.WriteUInt(message[64..], cumulativeAmount, protocol == SessionProtocol.V2 ? 96 : 128, "cumulativeAmount");
+
+        Span<byte> digest = stackalloc byte[2 + 32 + 32];
+        digest[0] = 0x19;
+        digest[1] = 0x01;
+        domain.CopyTo(digest[2..]);
+        Keccak.Hash(message).CopyTo(digest[34..]);
+        return Keccak.Hash(digest);
+    }
 
     /// <summary>Signs a voucher through <paramref name="signer"/> (checked and low-s normalised by the wallet's signing path).</summary>
-    /// <exception cref="Keys.TempoSignerException">The signer failed or returned an unusable signature.</exception>
-    public static ValueTask<SignedVoucher> SignAsync(
-        ITempoSigner signer, SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    /// <exception cref="TempoSignerException">The signer failed or returned an unusable signature.</exception>
+    public static async ValueTask<SignedVoucher> SignAsync(
+        ITempoSigner signer, SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var digest = Hash(protocol, escrow, chainId, channelId, cumulativeAmount);
+        var signature = await TempoSigning.SignAsync(signer, digest, cancellationToken).ConfigureAwait(false);
+        return new SignedVoucher(AbiWords.NormalizeBytes32(channelId, "channel id"), cumulativeAmount, Hex.Encode(signature.ToRsv()));
+    }
 
     /// <summary>The address (lower-case) that signed <paramref name="signature"/> (65-byte r ‖ s ‖ v with v 27/28 or 0/1,
     /// or 64-byte EIP-2098 compact) over the voucher.</summary>
     /// <exception cref="FormatException">The signature is malformed, high-s, or recovers to no key.</exception>
-    public static string Recover(SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount, string signature) =>
-        throw new NotImplementedException();
+    public static string Recover(SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount, string signature)
+    {
+        var parsed = ParseSignature(signature);
+        var digest = Hash(protocol, escrow, chainId, channelId, cumulativeAmount);
+        try
+        {
+            return EvmAddress.Normalize(parsed.RecoverAddress(digest));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException("The voucher signature recovers to no key.", e);
+        }
+    }
 
     /// <summary>True when the signature is well formed and recovers to <paramref name="expectedSigner"/>; never throws for
     /// a bad signature.</summary>
-    public static bool Verify(SessionProtocol protocol, string escrow, ulong chainId, SignedVoucher voucher, string expectedSigner) =>
-        throw new NotImplementedException();
+    public static bool Verify(SessionProtocol protocol, string escrow, ulong chainId, SignedVoucher voucher, string expectedSigner)
+    {
+        ArgumentNullException.ThrowIfNull(voucher);
+        try
+        {
+            var recovered = Recover(protocol, escrow, chainId, voucher.ChannelId, voucher.CumulativeAmount, voucher.Signature);
+            return string.Equals(recovered, EvmAddress.Normalize(expectedSigner), StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads 65-byte r ‖ s ‖ v (v 27/28 or 0/1) or 64-byte EIP-2098 r ‖ yParityAndS; refuses high s.</summary>
+    internal static TempoSignature ParseSignature(string signature)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Hex.Decode(signature ?? throw new FormatException("The voucher signature is missing."));
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException("The voucher signature is not hex.", e);
+        }
+
+        TempoSignature parsed;
+        if (bytes.Length == 64)
+        {
+            var parity = bytes[32] >> 7;
+            var s = bytes[32..64];
+            s[0] &= 0x7f;
+            parsed = new TempoSignature(bytes.AsSpan(0, 32), s, parity);
+        }
+        else if (bytes.Length == 65)
+        {
+            parsed = TempoSignature.FromRsv(bytes);
+        }
+        else
+        {
+            throw new FormatException("A voucher signature is 65 bytes (r ‖ s ‖ v) or 64 bytes (EIP-2098).");
+        }
+
+        if (parsed.SValue > HalfOrder || parsed.SValue.IsZero || parsed.RValue.IsZero)
+        {
+            throw new FormatException("The voucher signature's s is not in the lower half of the curve order (EIP-2).");
+        }
+
+        return parsed;
+    }
 }
