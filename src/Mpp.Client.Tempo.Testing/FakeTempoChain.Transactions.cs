@@ -65,15 +65,20 @@ public sealed partial class FakeTempoChain
             return balance;
         }
 
+        if (request["chainId"] is JsonValue requestChainId && (!RpcQuantity.TryParse((string?)requestChainId, out var requestChain) || requestChain != ChainId))
+        {
+            throw new FakeRpcError(-32000, "invalid chain id");
+        }
+
+        if (EscrowCall(request) is { } escrowResult)
+        {
+            return escrowResult;
+        }
+
         if ((string?)request["type"] != "0x76" || request["from"] is null
             || request["calls"] is not JsonArray { Count: > 0 } calls)
         {
             throw new FakeRpcError(-32602, "the fake only simulates Tempo (0x76) requests with from and calls");
-        }
-
-        if (request["chainId"] is JsonValue chainId && (!RpcQuantity.TryParse((string?)chainId, out var id) || id != ChainId))
-        {
-            throw new FakeRpcError(-32000, "invalid chain id");
         }
 
         var sender = Normalize((string?)request["from"] ?? "");
@@ -179,7 +184,8 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32000, "intrinsic gas too low");
         }
 
-        var transfers = tx.Calls.Select(ReadTransfer).ToList();
+        var touchesEscrow = tx.Calls.Any(c => EscrowPrecompile.IsEscrow(c.To));
+        var transfers = touchesEscrow ? [] : tx.Calls.Select(ReadTransfer).ToList();
         var hash = Hex.Encode(Keccak.Hash(raw));
         var now = (ulong)TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
@@ -197,14 +203,16 @@ public sealed partial class FakeTempoChain
             }
 
             CheckBalances(sender, transfers, code: -32000, "insufficient balance for transfer");
+            var (escrowLogs, revertReason) = touchesEscrow && !_revertTransactions ? ExecuteEscrowTransaction(tx, sender, hash) : ([], null);
             if (tx.NonceKey != TempoNonce.ExpiringKey)
             {
                 _nonces[(sender, tx.NonceKey)] = tx.Nonce + 1;
             }
 
             _blockNumber++;
-            var logs = new JsonArray();
-            if (!_revertTransactions)
+            var reverted = _revertTransactions || revertReason is not null;
+            var logs = escrowLogs;
+            if (!_revertTransactions && !touchesEscrow)
             {
                 foreach (var t in transfers)
                 {
@@ -230,13 +238,17 @@ public sealed partial class FakeTempoChain
                 ["from"] = sender,
                 ["feePayer"] = feePayer ?? sender,
                 ["to"] = tx.Calls[0].To,
-                ["status"] = _revertTransactions ? "0x0" : "0x1",
+                ["status"] = reverted ? "0x0" : "0x1",
                 ["type"] = "0x76",
                 ["gasUsed"] = gasUsed,
                 ["cumulativeGasUsed"] = gasUsed,
                 ["effectiveGasPrice"] = Quantity(BigInteger.Min(tx.MaxFeePerGas, _baseFeePerGas + tx.MaxPriorityFeePerGas)),
                 ["logs"] = logs,
             };
+            if (revertReason is not null)
+            {
+                _receipts[hash]!["revertReason"] = revertReason;
+            }
         }
 
         return hash;

@@ -277,6 +277,7 @@ public sealed partial class FakeTempoChain : IAsyncDisposable
             JsonNode? result = method switch
             {
                 "eth_chainId" => Quantity(ChainId),
+                "eth_blockNumber" => BlockNumber(),
                 "eth_getTransactionCount" => GetTransactionCount(parameters),
                 "eth_maxPriorityFeePerGas" => Quantity(MaxPriorityFeePerGas),
                 "eth_getBlockByNumber" => LatestBlock(),
@@ -334,6 +335,14 @@ public sealed partial class FakeTempoChain : IAsyncDisposable
         lock (_gate)
         {
             return Quantity(_nonces.GetValueOrDefault((address, BigInteger.Zero)));
+        }
+    }
+
+    private string BlockNumber()
+    {
+        lock (_gate)
+        {
+            return Quantity(_blockNumber);
         }
     }
 

@@ -1,0 +1,146 @@
+// mppx's OWN session client (`tempo.session.manager`, TIP-1034, sessionProtocol "v2") running a whole session against a
+// session server (e.g. session-server.mjs) whose channels live on an arbitrary Tempo JSON-RPC endpoint (e.g. the .NET
+// tests' FakeTempoChain): open with the first paid request, N voucher-paid requests, a top-up, then close. Optionally an
+// SSE stream metered per token on a second channel, and per-request timings of voucher-paid vs unpaid requests.
+//
+// Usage: node session-client.mjs --url http://127.0.0.1:<port>/ --rpc-url http://127.0.0.1:<port>/ --private-key 0x..
+//        [--chain-id 42431] [--vouchers 50] [--top-up 0.5] [--max-deposit 10] [--stream-tokens 0]
+//        [--timed 0] [--trace]
+//
+// Prints one JSON object to stdout: { channelId, open, vouchers, lastVoucher, topUp, close, cumulative, stream?,
+// timings? }; with --trace every HTTP exchange (method, path, credential action, status) goes to stderr. Exits 1 with
+// the error on stderr when any step fails.
+//   --timed K: after the vouchers, K rounds of [unpaid GET /free, voucher-paid GET /paid] on the same server, each
+//              timed with performance.now(); reports median/mean/p90 (ms) for both and their ratio.
+import { createClient, http as viemHttp } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { tempoModerato } from 'viem/tempo/chains'
+import { tempo } from 'mppx/client'
+import { parseArgs } from './harness.mjs'
+
+const args = parseArgs(process.argv.slice(2))
+const BASE = args.url
+const RPC_URL = args['rpc-url']
+const KEY = args['private-key']
+const CHAIN_ID = Number(args['chain-id'] ?? 42431)
+const VOUCHERS = Number(args.vouchers ?? 50)
+const TOP_UP = args['top-up'] === undefined ? '0.5' : String(args['top-up'])
+const MAX_DEPOSIT = String(args['max-deposit'] ?? '10')
+const STREAM_TOKENS = Number(args['stream-tokens'] ?? 0)
+const TIMED = Number(args.timed ?? 0)
+const TRACE = Boolean(args.trace)
+if (!BASE || !RPC_URL || !KEY) {
+  console.error('--url, --rpc-url and --private-key are required')
+  process.exit(2)
+}
+
+const account = privateKeyToAccount(KEY)
+const chain = { ...tempoModerato, id: CHAIN_ID, rpcUrls: { default: { http: [RPC_URL] } } }
+const client = createClient({ account, chain, pollingInterval: 50, transport: viemHttp(RPC_URL, { retryCount: 0 }) })
+
+function decodeBase64Url(text) {
+  return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+}
+
+// fetch that optionally traces each exchange: the credential's action (never its signature) and the answer's status.
+async function tracingFetch(input, init) {
+  const response = await fetch(input, init)
+  if (TRACE) {
+    const headers = new Headers(init?.headers)
+    const auth = headers.get('authorization')
+    let action = '-'
+    if (auth?.startsWith('Payment ')) {
+      try {
+        const credential = decodeBase64Url(auth.slice('Payment '.length))
+        action = `${credential.challenge?.intent}/${credential.payload?.action ?? credential.payload?.type}`
+      } catch {
+        action = '?'
+      }
+    }
+    const url = input instanceof URL ? input : new URL(typeof input === 'string' ? input : input.url)
+    console.error(`[session-client] ${init?.method ?? 'GET'} ${url.pathname} ${action} -> ${response.status}`)
+  }
+  return response
+}
+
+function receiptOf(response) {
+  const header = response.headers.get('payment-receipt')
+  return header ? decodeBase64Url(header) : null
+}
+
+function manager() {
+  return tempo.session.manager({ client, account, maxDeposit: MAX_DEPOSIT, fetch: tracingFetch })
+}
+
+async function paidGet(session, path) {
+  const response = await session.fetch(new URL(path, BASE).toString())
+  const body = await response.text()
+  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${body}`)
+  return { status: response.status, receipt: receiptOf(response) }
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  const mean = sorted.reduce((s, x) => s + x, 0) / sorted.length
+  return { n: sorted.length, median: at(0.5), mean, p90: at(0.9) }
+}
+
+try {
+  const session = manager()
+  const open = await paidGet(session, '/paid')
+  let lastVoucher = null
+  for (let i = 0; i < VOUCHERS; i++) lastVoucher = await paidGet(session, '/paid')
+
+  let timings
+  if (TIMED > 0) {
+    const free = []
+    const paid = []
+    for (let i = 0; i < TIMED; i++) {
+      let t = performance.now()
+      const response = await fetch(new URL('/free', BASE))
+      await response.text()
+      free.push(performance.now() - t)
+      t = performance.now()
+      lastVoucher = await paidGet(session, '/paid')
+      paid.push(performance.now() - t)
+    }
+    const unpaid = stats(free)
+    const voucher = stats(paid)
+    timings = { unpaid, voucher, medianRatio: voucher.median / unpaid.median, meanRatio: voucher.mean / unpaid.mean }
+  }
+
+  const topUp = TOP_UP === '0' ? null : await session.topUp(TOP_UP)
+  const cumulative = session.cumulative.toString()
+  const close = await session.close()
+
+  let stream
+  if (STREAM_TOKENS > 0) {
+    const s = manager()
+    const receipts = []
+    const tokens = []
+    for await (const data of await s.sse(new URL(`/stream?tokens=${STREAM_TOKENS}`, BASE).toString(), {
+      onReceipt: (receipt) => receipts.push(receipt),
+    }))
+      tokens.push(data)
+    const streamCumulative = s.cumulative.toString()
+    const streamClose = await s.close()
+    stream = { channelId: s.channelId, tokens: tokens.length, receipts, cumulative: streamCumulative, close: streamClose }
+  }
+
+  const result = {
+    channelId: session.channelId,
+    open,
+    vouchers: VOUCHERS + TIMED,
+    lastVoucher,
+    topUp: topUp ?? null,
+    cumulative,
+    close: close ?? null,
+    ...(stream ? { stream } : {}),
+    ...(timings ? { timings } : {}),
+  }
+  process.stdout.write(JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n')
+} catch (error) {
+  console.error('[session-client] failed:', error?.stack ?? error)
+  process.exit(1)
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Mpp.Client.Tempo.Keys;
+using Mpp.Client.TestSupport;
+
+namespace Mpp.Client.Tempo.Testing.Tests.Session;
+
+/// <summary>
+/// The reference SDK runs a whole TIP-1034 session on the fake chain: mppx 0.11.0's own session server
+/// (interop/mppx/session-server.mjs, <c>tempo.session</c>) and its own session client (interop/mppx/session-client.mjs,
+/// <c>tempo.session.manager</c>), pinned by interop/mppx/package-lock.json. The client opens a channel with its first
+/// paid request (a signed 0x76 open transaction the server broadcasts), pays 50 more requests with vouchers, tops the
+/// channel up and closes it; the server settles on chain. The chain's escrow, balances and receipts must then show
+/// exactly what was spent.
+/// </summary>
+public sealed class MppxSessionTests
+{
+    private const long PerRequest = 10_000; // --amount 0.01 pathUSD
+    private const long Deposit = 1_000_000; // --suggested-deposit 1
+    private const long TopUp = 500_000; // --top-up 0.5
+
+    private static string Dir => Path.Combine(RepositoryRoot.Path, "interop", "mppx");
+
+    [Fact]
+    public async Task Mppx_runs_a_whole_session_on_the_fake_escrow()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var payeeKey = NewKey();
+        var payee = TempoPrivateKey.FromHex(payeeKey).Address.ToLowerInvariant();
+        var payerKey = NewKey();
+        var payer = TempoPrivateKey.FromHex(payerKey).Address.ToLowerInvariant();
+        chain.Fund(FakeTempoChain.PathUsd, payer, 5_000_000);
+        await using var server = await StartServerAsync(chain, payeeKey);
+
+        var result = await RunClientAsync(server, chain, payerKey, "--vouchers", "50", "--top-up", "0.5");
+
+        var channelId = (string)result["channelId"]!;
+        var channel = chain.GetChannel(channelId) ?? throw new InvalidOperationException($"no channel {channelId}: {result}");
+        var spent = BigInteger.Parse((string)result["close"]!["spent"]!, CultureInfo.InvariantCulture);
+        Assert.Equal(51 * PerRequest, spent); // the open request and 50 voucher requests
+        Assert.Equal((payer, payee, FakeTempoChain.PathUsd), (channel.Payer, channel.Payee, channel.Token));
+        Assert.True(channel.IsClosed, server.Log);
+        Assert.Equal(Deposit + TopUp, channel.Deposit);
+        Assert.Equal(spent, channel.Settled);
+        Assert.Equal(Deposit + TopUp - spent, channel.RefundedToPayer);
+        Assert.Equal(BigInteger.Zero, chain.BalanceOf(FakeTempoChain.PathUsd, FakeTempoChain.ChannelEscrow));
+        Assert.Equal(spent, chain.BalanceOf(FakeTempoChain.PathUsd, payee));
+        Assert.Equal(5_000_000 - spent, chain.BalanceOf(FakeTempoChain.PathUsd, payer));
+
+        // The open receipt carries the open transaction's hash; the chain mined it and it opened this channel.
+        var openTx = (string)result["open"]!["receipt"]!["txHash"]!;
+        Assert.Equal(openTx, channel.OpenTransactionHash);
+        Assert.Equal("0x1", (string?)chain.Receipt(openTx)!["status"]);
+        var closeTx = (string)result["close"]!["txHash"]!;
+        Assert.Equal("0x1", (string?)chain.Receipt(closeTx)!["status"]);
+        Assert.Equal(payee, (string?)chain.Receipt(closeTx)!["from"]);
+        Assert.Equal((51 * PerRequest).ToString(CultureInfo.InvariantCulture), (string?)result["lastVoucher"]!["receipt"]!["acceptedCumulative"]);
+    }
+
+    internal static string NewKey() => "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    internal static Task<NodeServer> StartServerAsync(FakeTempoChain chain, string payeeKey) => NodeServer.StartAsync(
+        Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(), "--payee-key", payeeKey,
+        "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1");
+
+    internal static async Task<JsonNode> RunClientAsync(NodeServer server, FakeTempoChain chain, string payerKey, params string[] extra)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = Dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["session-client.mjs", "--url", server.BaseAddress.ToString(), "--rpc-url", chain.Endpoint.ToString(),
+            "--private-key", payerKey, "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--trace", .. extra])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = NodeTools.Start(start);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode == 0 ? JsonNode.Parse(await stdout) : null)
+            ?? throw new InvalidOperationException($"mppx session client failed ({process.ExitCode}): {await stderr}\nserver: {server.Log}");
+    }
+}
