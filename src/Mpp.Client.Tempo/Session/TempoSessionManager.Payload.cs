@@ -162,7 +162,7 @@ internal sealed partial class TempoSessionManager
             throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The Tempo node could not be asked for fee data ({e.GetType().Name}).", innerException: e) { FundsProvenNotMoved = true };
         }
 
-        if (!request.FeePayer && attempt.Quote.Terms.Fee is { } declared && OpenGas * fees.MaxFeePerGas > declared.MaxAmount)
+        if (!request.FeePayer && attempt.Quote.Terms.Fee is { } declared && Charge.TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas) > declared.MaxAmount)
         {
             throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, "The network fee rose above the fee bound declared for this deposit.") { FundsProvenNotMoved = true };
         }

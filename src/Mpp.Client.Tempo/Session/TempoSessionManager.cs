@@ -162,7 +162,7 @@ internal sealed partial class TempoSessionManager
         }
 
         var (gas, fees) = await GasAndFeesAsync(request, cancellationToken).ConfigureAwait(false);
-        return new PaymentFee(gas * fees.MaxFeePerGas, request.Currency);
+        return new PaymentFee(TempoChargeMethod.MaxFee((ulong)gas, fees.MaxFeePerGas), request.Currency);
     }
 
     /// <summary>A generous gas bound for one escrow call (the node's estimate of an open plus a margin), and fee data.</summary>

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Numerics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Mpp.Client.Http;
+using Mpp.Client.Ledger;
+using Mpp.Client.Policy;
+using Mpp.Client.Tempo.Keys;
+using Mpp.Client.Tempo.Session;
+using Mpp.Client.Tempo.Testing;
+using Mpp.Client.TestSupport;
+
+namespace Mpp.Client.Tempo.Tests.Session;
+
+/// <summary>
+/// Our session client (<c>AddTempo()</c> with <c>Mpp:Tempo:Session</c>) against mppx 0.11.0's own session server
+/// (interop/mppx/session-server.mjs, <c>tempo.session</c>, TIP-1034) on the fake chain's escrow precompile: open with the
+/// first request, vouchers on later ones with no 402 in between, close; the chain and our ledger must agree exactly.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class MppxSessionClientTests
+{
+    private const long PerRequest = 10_000; // --amount 0.01 pathUSD
+    private const long Funds = 5_000_000;
+
+    private static string Dir => Path.Combine(RepositoryRoot.Path, "interop", "mppx");
+
+    [Fact]
+    public async Task Opens_pays_vouchers_without_a_402_and_closes_and_the_ledger_equals_what_mppx_settled()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var payeeKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var payee = TempoPrivateKey.FromHex(payeeKey).Address.ToLowerInvariant();
+        await using var server = await NodeServer.StartAsync(Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(),
+            "--payee-key", payeeKey, "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1");
+        await using var payer = Payer(chain);
+        chain.Fund(FakeTempoChain.PathUsd, payer.Address, Funds);
+        var paid = new Uri(server.BaseAddress, "paid");
+
+        using (var first = await payer.Http.GetAsync(paid))
+        {
+            var o = first.GetPaymentOutcome();
+            Assert.True(first.StatusCode == HttpStatusCode.OK, $"{(int)first.StatusCode} {o?.Status} {o?.Code} {o?.Reason} {string.Join("; ", o?.Rejections.Select(r => r.Reason) ?? [])}\n{server.Log}");
+            Assert.Equal(PaymentStatus.Paid, first.GetPaymentOutcome()!.Status);
+        }
+
+        var challengesBefore = payer.Counter.PaymentRequired;
+        for (var i = 0; i < 20; i++)
+        {
+            using var next = await payer.Http.GetAsync(paid);
+            Assert.True(next.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)next.StatusCode} {await next.Content.ReadAsStringAsync()}\n{server.Log}");
+        }
+
+        Assert.Equal(challengesBefore, payer.Counter.PaymentRequired); // one round trip each: no 402 after the open
+        var sessions = payer.Provider.GetRequiredService<TempoSessions>();
+        var channel = Assert.Single(await sessions.ListChannelsAsync());
+        Assert.Equal((TempoChannelStatus.Open, 21 * PerRequest, 21 * PerRequest), (channel.Status, (long)channel.Accepted, (long)channel.Counted));
+        var whileOpen = await payer.Ledger.GetUsageAsync("usd", null, null, default);
+        Assert.Equal(new LedgerUsage(1m - 0.21m + Fees(channel), 0.21m), whileOpen); // deposit locked, vouchers spent
+
+        var closed = await sessions.CloseAsync(paid);
+
+        var onChain = chain.GetChannel(channel.ChannelId) ?? throw new InvalidOperationException("no channel on chain");
+        Assert.True(onChain.IsClosed, server.Log);
+        Assert.Equal(21 * PerRequest, (long)closed.Spent);
+        Assert.Equal(onChain.Settled, closed.Spent);
+        Assert.Equal(new BigInteger(21 * PerRequest), chain.BalanceOf(FakeTempoChain.PathUsd, payee));
+        Assert.Equal(Funds - (21 * PerRequest), (long)chain.BalanceOf(FakeTempoChain.PathUsd, payer.Address));
+        // What the ledger counts is exactly what mppx settled on chain; the rest of the deposit is released.
+        Assert.Equal(new LedgerUsage(0m, 0.21m), await payer.Ledger.GetUsageAsync("usd", null, null, default));
+        Assert.Equal(TempoChannelStatus.Closed, Assert.Single(await sessions.ListChannelsAsync()).Status);
+    }
+
+    private static decimal Fees(TempoChannel channel) => (decimal)channel.Fees / 1_000_000m;
+
+    private static SessionPayer Payer(FakeTempoChain chain)
+    {
+        var chainId = chain.ChainId.ToString(CultureInfo.InvariantCulture);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mpp:Budget:PerDay:usd"] = "100",
+            ["Mpp:Budget:PerRequest:usd"] = "0.50",
+            ["Mpp:Tempo:PrivateKey"] = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            [$"Mpp:Tempo:Rpc:{chainId}"] = chain.Endpoint.ToString(),
+            ["Mpp:Tempo:Session:MaxDeposit"] = "2",
+        }).Build();
+        var counter = new StatusCounter();
+        var services = new ServiceCollection();
+        services.AddHttpClient("payer").AddHttpMessageHandler(() => counter);
+        services.AddHttpClient().AddMppPayments(configuration.GetSection("Mpp")).AddTempo();
+        var provider = services.BuildServiceProvider();
+        return new SessionPayer(provider, counter);
+    }
+
+    private sealed class SessionPayer(ServiceProvider provider, StatusCounter counter) : IAsyncDisposable
+    {
+        public ServiceProvider Provider { get; } = provider;
+
+        public StatusCounter Counter { get; } = counter;
+
+        public HttpClient Http { get; } = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payer");
+
+        public string Address => Provider.GetRequiredService<TempoAccount>().Address;
+
+        public IPaymentLedger Ledger => Provider.GetRequiredService<IPaymentLedger>();
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Provider.DisposeAsync();
+        }
+    }
+
+    /// <summary>Counts the 402s that reach the wire (inside the payment handler, so every round trip is seen).</summary>
+    private sealed class StatusCounter : DelegatingHandler
+    {
+        private int _paymentRequired;
+
+        public int PaymentRequired => Volatile.Read(ref _paymentRequired);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.PaymentRequired)
+            {
+                Interlocked.Increment(ref _paymentRequired);
+            }
+
+            return response;
+        }
+    }
+}
