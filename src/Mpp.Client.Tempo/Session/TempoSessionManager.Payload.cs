@@ -89,9 +89,7 @@ internal sealed partial class TempoSessionManager
             throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, "The voucher would be above the channel's deposit.") { FundsProvenNotMoved = topUp.IsZero };
         }
 
-        var voucher = cumulative == channel.HighestSigned && channel.HighestSignature is { } kept
-            ? new SignedVoucher(channel.ChannelId, cumulative, kept)
-            : await SignVoucherAsync(channel, cumulative, cancellationToken).ConfigureAwait(false);
+        var voucher = await SignVoucherAsync(channel, cumulative, cancellationToken).ConfigureAwait(false);
         // Saved before the voucher leaves the process: no later voucher is signed for less.
         await _store.SaveAsync(channel with { HighestSigned = cumulative, HighestSignature = voucher.Signature, Origin = channel.Origin }, CancellationToken.None).ConfigureAwait(false);
         _pending[attempt.ReservationId] = new Pending(channel.Key, kind, cumulative, request.Amount, topUp, null);

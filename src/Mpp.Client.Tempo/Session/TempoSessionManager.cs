@@ -128,11 +128,13 @@ internal sealed partial class TempoSessionManager
             ? c : null; // a channelId the server suggests is only a hint: the payer pays into the channel it opened
 
     /// <summary>
-    /// The cumulative amount of the next voucher: the accepted amount plus the price, never below the highest amount
-    /// already signed (a voucher the server may hold), so the server never gets a voucher lower than one it has.
+    /// The cumulative amount of the next voucher: the price on top of the highest amount already signed (a voucher the
+    /// server may hold, or one still in flight on another request). Cumulative amounts thus rise strictly with every
+    /// voucher, so concurrent requests each add their own price and none is ever lower than one the server may hold
+    /// (draft-tempo-session-00 § "Cumulative Semantics"); a refused voucher costs headroom, never money.
     /// </summary>
     public static BigInteger NextCumulative(TempoChannel channel, BigInteger price) =>
-        BigInteger.Max(channel.Accepted + price, channel.HighestSigned);
+        BigInteger.Max(channel.Accepted, channel.HighestSigned) + price;
 
     private BigInteger DepositFor(TempoSessionRequest request)
     {

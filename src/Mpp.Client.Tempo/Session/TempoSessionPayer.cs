@@ -66,9 +66,7 @@ internal sealed class TempoSessionPayer(TempoSessionManager sessions) : IPreempt
                 return false;
             }
 
-            var voucher = cumulative == channel.HighestSigned && channel.HighestSignature is { } kept
-                ? new SignedVoucher(channel.ChannelId, cumulative, kept)
-                : await sessions.SignVoucherAsync(channel, cumulative, cancellationToken).ConfigureAwait(false);
+            var voucher = await sessions.SignVoucherAsync(channel, cumulative, cancellationToken).ConfigureAwait(false);
             // Saved before the voucher leaves the process: no later voucher is signed for less.
             await sessions.Store.SaveAsync(channel with { HighestSigned = cumulative, HighestSignature = voucher.Signature }, CancellationToken.None).ConfigureAwait(false);
             var payload = SessionPayloads.ToJson(new SessionVoucherPayload(channel.ChannelId, TempoSessionManager.DescriptorOf(channel), cumulative, voucher.Signature));

@@ -73,9 +73,52 @@ public sealed class MppxSessionClientTests
         Assert.Equal(TempoChannelStatus.Closed, Assert.Single(await sessions.ListChannelsAsync()).Status);
     }
 
+    [Fact]
+    public async Task Tops_up_when_the_deposit_runs_low_and_concurrent_first_requests_open_one_channel()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var payeeKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        await using var server = await NodeServer.StartAsync(Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(),
+            "--payee-key", payeeKey, "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1");
+        await using var payer = Payer(chain, deposit: "0.05", topUp: "0.05");
+        chain.Fund(FakeTempoChain.PathUsd, payer.Address, Funds);
+        var paid = new Uri(server.BaseAddress, "paid");
+
+        // Four first requests at once: one opens, the others wait for it and pay into the same channel.
+        var first = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => payer.Http.GetAsync(paid)));
+        foreach (var r in first)
+        {
+            var o = r.GetPaymentOutcome();
+            Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode} {o?.Code} {o?.Reason}\n{server.Log}");
+            r.Dispose();
+        }
+
+        var opened = Assert.Single(await payer.Provider.GetRequiredService<TempoSessions>().ListChannelsAsync());
+        // Eight more requests at 0.01 each: the 0.05 deposit runs out after five, and one top-up of 0.05 follows.
+        for (var i = 0; i < 4; i++)
+        {
+            using var next = await payer.Http.GetAsync(paid);
+            var o = next.GetPaymentOutcome();
+            Assert.True(next.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)next.StatusCode} {o?.Code} {o?.Reason}\n{server.Log}");
+        }
+
+        var channel = Assert.Single(await payer.Provider.GetRequiredService<TempoSessions>().ListChannelsAsync());
+        Assert.Equal(opened.ChannelId, channel.ChannelId);
+        Assert.Equal((100_000L, 80_000L), ((long)channel.Deposit, (long)channel.Counted));
+        var onChain = chain.GetChannel(channel.ChannelId)!;
+        Assert.Equal(channel.Deposit, onChain.Deposit); // the top-up reached the escrow
+        var usage = await payer.Ledger.GetUsageAsync("usd", null, null, default);
+        Assert.Equal(0.08m, usage.Spent);
+        Assert.Equal(0.10m - 0.08m + Fees(channel), usage.Locked); // one deposit entry: the top-up folded into it
+
+        var closed = await payer.Provider.GetRequiredService<TempoSessions>().CloseAsync(paid);
+        Assert.Equal((80_000L, 20_000L), ((long)closed.Spent, (long)closed.Refunded));
+        Assert.Equal(new LedgerUsage(0m, 0.08m), await payer.Ledger.GetUsageAsync("usd", null, null, default));
+    }
+
     private static decimal Fees(TempoChannel channel) => (decimal)channel.Fees / 1_000_000m;
 
-    private static SessionPayer Payer(FakeTempoChain chain)
+    private static SessionPayer Payer(FakeTempoChain chain, string? deposit = null, string? topUp = null)
     {
         var chainId = chain.ChainId.ToString(CultureInfo.InvariantCulture);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -85,6 +128,8 @@ public sealed class MppxSessionClientTests
             ["Mpp:Tempo:PrivateKey"] = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             [$"Mpp:Tempo:Rpc:{chainId}"] = chain.Endpoint.ToString(),
             ["Mpp:Tempo:Session:MaxDeposit"] = "2",
+            ["Mpp:Tempo:Session:Deposit"] = deposit,
+            ["Mpp:Tempo:Session:TopUp"] = topUp,
         }).Build();
         var counter = new StatusCounter();
         var services = new ServiceCollection();
