@@ -70,5 +70,24 @@ public sealed class TempoSessions
         return results;
     }
 
+    /// <summary>
+    /// Reads a metered SSE response and pays as it streams (draft-payment-transport-sse-00, draft-tempo-session-00): the
+    /// request goes through <paramref name="http"/> (a client with <c>AddMppPayments</c>, which pays the first 402 by
+    /// opening or reusing a channel); each <c>payment-need-voucher</c> event is answered with a voucher within the policy
+    /// and <paramref name="maxCost"/>; in-stream receipts are yielded; the stream stops (its response disposed) when paying
+    /// on would cross a limit, with a last <see cref="TempoStreamEventKind.Stopped"/> event.
+    /// </summary>
+    /// <param name="http">A paying client.</param>
+    /// <param name="request">The request (its <c>Accept</c> gets <c>text/event-stream</c>).</param>
+    /// <param name="maxCost">The most this stream may authorize beyond the request's own payment, in base units; null: no own limit.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <exception cref="TempoStreamException">The request was not paid, the server sent a <c>payment-error</c>, or refused a voucher.</exception>
+    public IAsyncEnumerable<TempoStreamEvent> StreamAsync(HttpClient http, HttpRequestMessage request, System.Numerics.BigInteger? maxCost = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(request);
+        return new TempoMeteredStream(Manager, http, request, maxCost).ReadAsync(cancellationToken);
+    }
+
     private TempoSessionManager Manager => _manager() ?? throw new InvalidOperationException("Tempo sessions are off: set Mpp:Tempo:Session:MaxDeposit to pay tempo/session challenges.");
 }

@@ -116,6 +116,45 @@ public sealed class MppxSessionClientTests
         Assert.Equal(new LedgerUsage(0m, 0.08m), await payer.Ledger.GetUsageAsync("usd", null, null, default));
     }
 
+    [Fact]
+    public async Task Streams_tokens_paying_each_need_voucher_and_stops_at_its_cost_limit()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var payeeKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        await using var server = await NodeServer.StartAsync(Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(),
+            "--payee-key", payeeKey, "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--token-amount", "0.0001", "--suggested-deposit", "1");
+        await using var payer = Payer(chain);
+        chain.Fund(FakeTempoChain.PathUsd, payer.Address, Funds);
+        var sessions = payer.Provider.GetRequiredService<TempoSessions>();
+
+        var events = new List<TempoStreamEvent>();
+        await foreach (var e in sessions.StreamAsync(payer.Http, new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseAddress, "stream?tokens=20"))))
+        {
+            events.Add(e);
+        }
+
+        var data = events.Where(e => e.Kind == TempoStreamEventKind.Data).Select(e => e.Data).ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"token-{i} "), data);
+        Assert.Equal(19 * 100L, (long)events[^1].Authorized); // the open paid the first token; 19 vouchers the rest
+        var receipt = events.Last(e => e.Kind == TempoStreamEventKind.Receipt);
+        Assert.Equal(20 * 100L, (long)receipt.Spent!.Value);
+        Assert.Equal(0.002m, (await payer.Ledger.GetUsageAsync("usd", null, null, default)).Spent);
+
+        // A second stream with a cost limit of five tokens: stopped with a reason, having paid no more.
+        var limited = new List<TempoStreamEvent>();
+        await foreach (var e in sessions.StreamAsync(payer.Http, new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseAddress, "stream?tokens=20")), maxCost: 500))
+        {
+            limited.Add(e);
+        }
+
+        var stopped = limited[^1];
+        Assert.Equal(TempoStreamEventKind.Stopped, stopped.Kind);
+        Assert.Contains("cost limit", stopped.StopReason, StringComparison.Ordinal);
+        Assert.Equal(500L, (long)stopped.Authorized);
+        Assert.Equal(6, limited.Count(e => e.Kind == TempoStreamEventKind.Data)); // the request's own token and five paid ones
+        Assert.Equal(0.002m + 0.0006m, (await payer.Ledger.GetUsageAsync("usd", null, null, default)).Spent);
+    }
+
     private static decimal Fees(TempoChannel channel) => (decimal)channel.Fees / 1_000_000m;
 
     private static SessionPayer Payer(FakeTempoChain chain, string? deposit = null, string? topUp = null)
