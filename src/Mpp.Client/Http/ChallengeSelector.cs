@@ -90,6 +90,11 @@ internal sealed class ChallengeSelector(IReadOnlyDictionary<string, IPaymentMeth
         {
             terms = await ExtensionCall.WaitAsync(method.ReadTermsAsync(c, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
+        catch (MppException ex) when (ex.Code is MppErrorCode.PolicyRefused or MppErrorCode.BudgetExceeded)
+        {
+            // The wallet read the terms and refuses them (an escrow it does not trust, a deposit above its own cap).
+            return (null, Reject(ex.Code, ex.Message));
+        }
         catch (MppException ex)
         {
             return (null, Reject(MppErrorCode.InvalidChallenge, "Unreadable payment request: " + ex.Message));

@@ -211,4 +211,20 @@ public sealed class DepositKindTests : IAsyncLifetime
             return ValueTask.FromResult(Mpp.Client.Policy.ApprovalDecision.Approve());
         }
     }
+
+    [Theory]
+    [InlineData(MppErrorCode.PolicyRefused)]
+    [InlineData(MppErrorCode.BudgetExceeded)]
+    public async Task A_wallet_that_reads_the_terms_and_refuses_them_keeps_its_code(MppErrorCode code)
+    {
+        var wallet = new RailWallet("tempo", "session") { Terms = _ => throw new MppException(code, "The escrow is not one this wallet trusts.") };
+        await using var host = RailHost.Create(wallet);
+
+        using var response = await host.Http.GetAsync(_server.Url("/open"));
+
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.Equal(code, outcome.Code);
+        Assert.Contains("The escrow is not one this wallet trusts.", outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(wallet.Attempts);
+    }
 }
