@@ -59,6 +59,8 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
     private readonly HashSet<string> _usedDigests = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedHashes = new(StringComparer.Ordinal);
     private readonly List<TempoTestSettlement> _settlements = [];
+    private readonly TempoPrivateKey _payeeKey;
+    private readonly BigInteger? _suggestedDeposit;
     private int _verifications;
 
     /// <summary>Creates a verifier that broadcasts to and reads receipts from <paramref name="chain"/>.</summary>
@@ -75,6 +77,8 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
         _maxSponsoredGas = options.MaxSponsoredGas;
         _maxSponsoredFeePerGas = options.MaxSponsoredFeePerGas;
         _requireAttributionMemo = options.RequireAttributionMemo;
+        _payeeKey = TempoPrivateKey.FromHex(options.SessionPayeePrivateKey ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+        _suggestedDeposit = options.SessionSuggestedDeposit;
     }
 
     /// <summary>The method it serves: <c>tempo</c>.</summary>
@@ -104,7 +108,7 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
     public ValueTask<JsonElement> CreateRequestAsync(ChallengeRequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new(context.Request);
+        return new(context.Price.Intent == "session" ? SessionRequest(context.Request) : context.Request);
     }
 
     /// <summary>Judges a tempo/charge credential; see the type's remarks for the rules.</summary>
@@ -115,6 +119,22 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
     {
         ArgumentNullException.ThrowIfNull(credential);
         Interlocked.Increment(ref _verifications);
+        if (credential.Challenge.Intent == "session")
+        {
+            try
+            {
+                return await VerifySessionAsync(credential, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TempoRpcErrorException e)
+            {
+                return Fail($"the chain refused the transaction: {e.RpcMessage}");
+            }
+            catch (Exception e) when (IsMalformed(e) || e is MppException)
+            {
+                return Malformed("the payload cannot be read as a tempo session credential");
+            }
+        }
+
         ChargeTerms terms;
         try
         {

@@ -29,4 +29,13 @@ public sealed class TempoTestVerifierOptions
     /// (<c>methodDetails.memo</c>, <c>splits[i].memo</c>) are required exactly either way.
     /// </summary>
     public bool RequireAttributionMemo { get; set; } = true;
+
+    /// <summary>
+    /// The payee key of <c>tempo/session</c> challenges (hex), which signs the close transactions; null: a random key.
+    /// The verifier writes its address as the session challenges' recipient.
+    /// </summary>
+    public string? SessionPayeePrivateKey { get; set; }
+
+    /// <summary>The <c>suggestedDeposit</c> of session challenges in base units, or null for none.</summary>
+    public BigInteger? SessionSuggestedDeposit { get; set; }
 }

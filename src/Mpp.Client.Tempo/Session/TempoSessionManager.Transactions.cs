@@ -80,9 +80,10 @@ internal sealed partial class TempoSessionManager
             using var response = await PostAsync(resource, Credential.Create(challenge, payload, Source(channel.ChainId)), cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                Log.CloseFailed(Logger, channel.ChannelId, $"status {(int)response.StatusCode}");
+                var problem = PaymentProblem.TryParse(await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false));
+                Log.CloseFailed(Logger, channel.ChannelId, $"status {(int)response.StatusCode}, {problem?.Type ?? "no problem details"}");
                 await _store.SaveAsync(channel, CancellationToken.None).ConfigureAwait(false);
-                throw new MppException(MppErrorCode.PaymentRejected, $"The server refused to close the channel (status {(int)response.StatusCode}).");
+                throw new MppException(MppErrorCode.PaymentRejected, $"The server refused to close the channel (status {(int)response.StatusCode}, {problem?.Type ?? "no problem details"}: {problem?.Detail}).");
             }
 
             SessionReceipt? receipt = null;
