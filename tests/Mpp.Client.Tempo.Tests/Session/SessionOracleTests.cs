@@ -256,4 +256,36 @@ public sealed class SessionOracleTests
         Assert.True(answer["schemaOk"]!.GetValue<bool>(), answer["schemaError"]?.ToString());
         Assert.True(answer["voucherValid"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task Legacy_v1_open_is_viems_bytes_with_approve_then_open()
+    {
+        const ulong deposit = 3_000_000;
+        var salt = Bytes32(21);
+        var tx = LegacySessionTransactions.BuildOpen(ChainId, CustomEscrow, Payee, TempoChains.PathUsd, deposit, salt, Payer, Fees, feePayer: false);
+        var hex = await LegacySessionTransactions.SignAsync(Signer, tx, CancellationToken.None);
+
+        var viem = await Oracle.CallAsync(new JsonObject { ["op"] = "viemSerialize", ["tx"] = Samples.ToJson(tx), ["privateKey"] = Samples.TestKeyHex });
+        Assert.Equal(viem["hex"].Str(), hex);
+
+        var ox = await Oracle.CallAsync(new JsonObject { ["op"] = "sessionTx", ["hex"] = hex, ["sender"] = Payer, ["feePayer"] = false });
+        Assert.Equal(Payer, ox["sender"].Str().ToLowerInvariant());
+        var calls = ox["calls"]!.AsArray();
+        Assert.Equal([TempoChains.PathUsd, CustomEscrow], calls.Select(c => c!["to"].Str().ToLowerInvariant()));
+        var decoded = (await Oracle.CallAsync(new JsonObject
+        {
+            ["op"] = "escrowCalls",
+            ["items"] = new JsonArray(
+                new JsonObject { ["protocol"] = 1, ["data"] = calls[0]!["data"]!.DeepClone() },
+                new JsonObject { ["protocol"] = 1, ["data"] = calls[1]!["data"]!.DeepClone() }),
+        })).AsArray();
+        Assert.Equal("approve", decoded[0]!["functionName"].Str());
+        Assert.Equal([CustomEscrow, Dec(deposit)], decoded[0]!["args"]!.AsArray().Select(a => a.Str().ToLowerInvariant()));
+        Assert.Equal("open", decoded[1]!["functionName"].Str());
+        Assert.Equal([Payee, TempoChains.PathUsd, Dec(deposit), salt, Payer], decoded[1]!["args"]!.AsArray().Select(a => a.Str().ToLowerInvariant()));
+
+        var topUp = LegacySessionTransactions.BuildTopUp(ChainId, CustomEscrow, TempoChains.PathUsd, Bytes32(22), 5, Fees, feePayer: true);
+        Assert.StartsWith("0x78", await LegacySessionTransactions.SignAsync(Signer, topUp, CancellationToken.None), StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LegacySessionTransactions.BuildOpen(ChainId, CustomEscrow, Payee, TempoChains.PathUsd, 0, salt, Payer, Fees, false));
+    }
 }
