@@ -21,6 +21,7 @@
 //   { "op": "mppxCheck", "protocol": 1|2, "payload": {…}, "chainId", "escrow", "currency", "recipient", "feePayer"?,
 //       "signer"? }                          mppx 0.11.0's own checks: the credential payload schema, the channel id from the
 //                                             descriptor, validateOpen/TopUpCredentialTransaction and verifyVoucher
+//   { "op": "mppxAbi" }                        selectors and event topics of mppx 0.11.0's own TIP-1034 escrow ABI
 //   { "op": "sessionTx", "hex": "0x76…|0x78…", "sender": "0x…", "feePayer": bool }  ox: decoded envelope, the sender
 //                                             the signature recovers to, expiringNonceHash = keccak(encodeForSigning ‖ sender)
 import { Hash, Hex, Secp256k1, Signature } from 'ox'
@@ -31,6 +32,8 @@ import {
   encodeFunctionData,
   hashTypedData,
   keccak256,
+  toEventSelector,
+  toFunctionSelector,
   parseAbi,
   parseAbiParameters,
   recoverTypedDataAddress,
@@ -300,6 +303,13 @@ async function handle(request) {
         answer.voucherValid = await voucherCheck(request.signer)
       }
       return answer
+    }
+    case 'mppxAbi': {
+      const abi = MppxSession.Precompile.escrowAbi
+      return {
+        functions: Object.fromEntries(abi.filter((i) => i.type === 'function').map((i) => [i.name, toFunctionSelector(i)])),
+        events: Object.fromEntries(abi.filter((i) => i.type === 'event').map((i) => [i.name, toEventSelector(i)])),
+      }
     }
     case 'sessionTx': {
       const envelope = TxEnvelopeTempo.deserialize(request.hex)

@@ -288,4 +288,39 @@ public sealed class SessionOracleTests
         Assert.StartsWith("0x78", await LegacySessionTransactions.SignAsync(Signer, topUp, CancellationToken.None), StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => LegacySessionTransactions.BuildOpen(ChainId, CustomEscrow, Payee, TempoChains.PathUsd, 0, salt, Payer, Fees, false));
     }
+
+    [Fact]
+    public async Task Selectors_and_event_topics_equal_those_of_mppx_escrow_abi()
+    {
+        var mppx = await Oracle.CallAsync(new JsonObject { ["op"] = "mppxAbi" });
+        var functions = new Dictionary<string, string>
+        {
+            ["open"] = EscrowAbi.OpenSignature,
+            ["topUp"] = EscrowAbi.TopUpSignature,
+            ["settle"] = EscrowAbi.SettleSignature,
+            ["close"] = EscrowAbi.CloseSignature,
+            ["requestClose"] = EscrowAbi.RequestCloseSignature,
+            ["withdraw"] = EscrowAbi.WithdrawSignature,
+            ["getChannel"] = EscrowAbi.GetChannelSignature,
+            ["getChannelState"] = EscrowAbi.GetChannelStateSignature,
+        };
+        foreach (var (name, signature) in functions)
+        {
+            Assert.Equal(mppx["functions"]![name].Str(), Hex.Encode(EscrowAbi.Selector(signature)));
+        }
+
+        var events = new Dictionary<string, string>
+        {
+            ["ChannelOpened"] = EscrowAbi.ChannelOpenedEvent,
+            ["TopUp"] = EscrowAbi.TopUpEvent,
+            ["Settled"] = EscrowAbi.SettledEvent,
+            ["CloseRequested"] = EscrowAbi.CloseRequestedEvent,
+            ["ChannelClosed"] = EscrowAbi.ChannelClosedEvent,
+            ["CloseRequestCancelled"] = EscrowAbi.CloseRequestCancelledEvent,
+        };
+        foreach (var (name, signature) in events)
+        {
+            Assert.Equal(mppx["events"]![name].Str(), EscrowAbi.Topic(signature));
+        }
+    }
 }
