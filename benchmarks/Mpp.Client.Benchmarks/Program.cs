@@ -41,7 +41,7 @@ Type[] all =
 
 // Selectable with --filter, not in the default run: where one challenge's parse time goes; the durable ledgers (they start
 // a PostgreSQL cluster); Tempo and x402 credential creation; MCP tool calls; BOLT11 decoding.
-Type[] selectable = [.. all, typeof(McpToolCallBenchmarks), typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks), typeof(Bolt11DecodeBenchmarks)];
+Type[] selectable = [.. all, typeof(McpToolCallBenchmarks), typeof(CodecBreakdownBenchmarks), typeof(DurableLedgerBenchmarks), typeof(TempoCredentialBenchmarks), typeof(X402CredentialBenchmarks), typeof(Bolt11DecodeBenchmarks), typeof(SessionVoucherBenchmarks)];
 
 if (args.Contains("--short"))
 {

@@ -69,6 +69,9 @@ internal static class EscrowAbi
     private static readonly byte[] CloseSelector = Selector(CloseSignature);
     private static readonly byte[] GetChannelStateSelector = Selector(GetChannelStateSignature);
 
+    /// <summary><c>CloseRequestCancelled(bytes32,address,address)</c>: no data.</summary>
+    public const string CloseRequestCancelledEvent = "CloseRequestCancelled(bytes32,address,address)";
+
     /// <summary>The 4-byte selector of a function signature.</summary>
     public static byte[] Selector(string signature) => Keccak.Hash(signature)[..4];
 

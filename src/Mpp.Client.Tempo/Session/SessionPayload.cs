@@ -19,59 +19,86 @@ internal abstract record SessionPayload
 
     /// <summary><c>open</c>, <c>topUp</c>, <c>voucher</c> or <c>close</c>.</summary>
     [JsonPropertyName("action")]
-    [JsonPropertyOrder(-10)]
+    [JsonPropertyOrder(1)]
     public abstract string Action { get; }
 
     /// <summary>The channel, lower-case bytes32 hex.</summary>
     [JsonPropertyName("channelId")]
-    [JsonPropertyOrder(-8)]
+    [JsonPropertyOrder(3)]
     public string ChannelId { get; }
 
     /// <summary>The v2 channel descriptor, or null (v1).</summary>
     [JsonPropertyName("descriptor")]
+    [JsonPropertyOrder(4)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ChannelDescriptor? Descriptor { get; }
 }
 
 /// <summary><c>{action: "open", type: "transaction", channelId, transaction, signature, descriptor, cumulativeAmount,
 /// authorizedSigner}</c>: the signed open transaction and the first voucher.</summary>
-internal sealed record SessionOpenPayload(string ChannelId, ChannelDescriptor? Descriptor, string Transaction, BigInteger CumulativeAmount, string Signature, string? AuthorizedSigner)
+internal sealed record SessionOpenPayload(
+    string ChannelId,
+    ChannelDescriptor? Descriptor,
+    [property: JsonPropertyOrder(5)] string Transaction,
+    [property: JsonPropertyOrder(6)] BigInteger CumulativeAmount,
+    [property: JsonPropertyOrder(7)] string Signature,
+    [property: JsonPropertyOrder(8)] string? AuthorizedSigner)
     : SessionPayload(ChannelId, Descriptor)
 {
     /// <inheritdoc />
+    [JsonPropertyName("action")]
+    [JsonPropertyOrder(1)]
     public override string Action => "open";
 
     /// <summary>Always <c>"transaction"</c>.</summary>
     [JsonPropertyName("type")]
-    [JsonPropertyOrder(-9)]
+    [JsonPropertyOrder(2)]
     public string Type => "transaction";
 }
 
 /// <summary><c>{action: "topUp", type: "transaction", channelId, transaction, descriptor, additionalDeposit}</c>.</summary>
-internal sealed record SessionTopUpPayload(string ChannelId, ChannelDescriptor? Descriptor, string Transaction, BigInteger AdditionalDeposit)
+internal sealed record SessionTopUpPayload(
+    string ChannelId,
+    ChannelDescriptor? Descriptor,
+    [property: JsonPropertyOrder(5)] string Transaction,
+    [property: JsonPropertyOrder(6)] BigInteger AdditionalDeposit)
     : SessionPayload(ChannelId, Descriptor)
 {
     /// <inheritdoc />
+    [JsonPropertyName("action")]
+    [JsonPropertyOrder(1)]
     public override string Action => "topUp";
 
     /// <summary>Always <c>"transaction"</c>.</summary>
     [JsonPropertyName("type")]
-    [JsonPropertyOrder(-9)]
+    [JsonPropertyOrder(2)]
     public string Type => "transaction";
 }
 
 /// <summary><c>{action: "voucher", channelId, descriptor, cumulativeAmount, signature}</c>.</summary>
-internal sealed record SessionVoucherPayload(string ChannelId, ChannelDescriptor? Descriptor, BigInteger CumulativeAmount, string Signature)
+internal sealed record SessionVoucherPayload(
+    string ChannelId,
+    ChannelDescriptor? Descriptor,
+    [property: JsonPropertyOrder(6)] BigInteger CumulativeAmount,
+    [property: JsonPropertyOrder(7)] string Signature)
     : SessionPayload(ChannelId, Descriptor)
 {
     /// <inheritdoc />
+    [JsonPropertyName("action")]
+    [JsonPropertyOrder(1)]
     public override string Action => "voucher";
 }
 
 /// <summary><c>{action: "close", channelId, descriptor, cumulativeAmount, signature}</c>: the final voucher.</summary>
-internal sealed record SessionClosePayload(string ChannelId, ChannelDescriptor? Descriptor, BigInteger CumulativeAmount, string Signature)
+internal sealed record SessionClosePayload(
+    string ChannelId,
+    ChannelDescriptor? Descriptor,
+    [property: JsonPropertyOrder(6)] BigInteger CumulativeAmount,
+    [property: JsonPropertyOrder(7)] string Signature)
     : SessionPayload(ChannelId, Descriptor)
 {
     /// <inheritdoc />
+    [JsonPropertyName("action")]
+    [JsonPropertyOrder(1)]
     public override string Action => "close";
 }

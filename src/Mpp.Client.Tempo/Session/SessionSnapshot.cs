@@ -30,7 +30,7 @@ internal sealed record SessionSnapshot(
     /// <summary>The highest voucher the server holds, or null.</summary>
     public SignedVoucher? HighestVoucher { get; init; }
 
-    private static readonly WireFields Fields = new(MppErrorCode.InvalidChallenge, "session snapshot");
+    private static readonly WireFields Fields = new(MppErrorCode.InvalidChallenge, "sessionSnapshot");
 
     /// <summary>The channel id recomputed from <see cref="Descriptor"/>, <see cref="Escrow"/> and <see cref="ChainId"/>
     /// equals <see cref="ChannelId"/> (and a highest voucher, if any, names the same channel).</summary>
@@ -48,7 +48,7 @@ internal sealed record SessionSnapshot(
         SignedVoucher? highest = null;
         if (snapshot.TryGetProperty("highestVoucher", out var voucher) && voucher.ValueKind != JsonValueKind.Null)
         {
-            var voucherFields = new WireFields(MppErrorCode.InvalidChallenge, "session snapshot's highestVoucher");
+            var voucherFields = new WireFields(MppErrorCode.InvalidChallenge, "sessionSnapshot's highestVoucher");
             voucherFields.RequireObject(voucher);
             highest = new SignedVoucher(
                 voucherFields.Bytes32(voucher, "channelId"),

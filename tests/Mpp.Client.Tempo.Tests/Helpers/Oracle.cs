@@ -6,7 +6,7 @@ using Mpp.Client.TestSupport;
 namespace Mpp.Client.Tempo.Tests.Helpers;
 
 /// <summary>
-/// Runs interop/tempo/oracle.mjs (ox and viem, pinned by interop/tempo/package-lock.json): one JSON request on stdin,
+/// Runs interop/tempo/oracle.mjs (ox, viem and mppx 0.11.0, pinned by interop/tempo/package-lock.json): one JSON request on stdin,
 /// one JSON answer on stdout. Installs the pinned packages with <c>npm ci</c> when they are missing.
 /// </summary>
 internal static class Oracle
@@ -15,7 +15,7 @@ internal static class Oracle
 
     public static async Task<JsonNode> CallAsync(JsonObject request)
     {
-        await NodeTools.EnsureInstalledAsync(Dir, "ox", "viem");
+        await NodeTools.EnsureInstalledAsync(Dir, "ox", "viem", "mppx");
         var start = new ProcessStartInfo("node", "oracle.mjs")
         {
             WorkingDirectory = Dir,
