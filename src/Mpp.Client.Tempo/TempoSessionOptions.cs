@@ -45,4 +45,11 @@ public sealed class TempoSessionOptions
     /// seconds).
     /// </summary>
     public TimeSpan ChallengeReuseMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether open channels are closed when the host stops (a hosted service; with no host, call
+    /// <see cref="Session.TempoSessions.CloseAllAsync"/> yourself). Default true: an open channel keeps its deposit locked
+    /// in escrow until closed.
+    /// </summary>
+    public bool CloseOnShutdown { get; set; } = true;
 }

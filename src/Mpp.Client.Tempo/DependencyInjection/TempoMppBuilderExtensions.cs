@@ -72,6 +72,7 @@ public static class TempoMppBuilderExtensions
         builder.Services.AddSingleton(sp => EnableSessions(sp, sp.GetRequiredService<TempoChargeMethod>()));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<SessionsEnabled>().Method);
         builder.Services.AddSingleton(sp => new TempoSessions(() => sp.GetRequiredService<SessionsEnabled>().Method.Sessions));
+        builder.Services.AddHostedService<TempoSessionsShutdown>();
         builder.Services.AddSingleton<IPreemptivePayer>(sp => new TempoSessionPayerGate(() => sp.GetRequiredService<SessionsEnabled>().Method.Sessions));
         builder.Services.AddSingleton(sp => new TempoAccount(sp.GetRequiredService<TempoChargeMethod>().Address, sp.GetRequiredService<TempoChargeMethod>().NodesByChain));
         builder.Services.AddSingleton<IPaymentReconciler>(sp => new TempoReconciler(sp.GetRequiredService<TempoChargeMethod>(), sp.GetRequiredService<TimeProvider>()));
