@@ -5,7 +5,7 @@
 //
 // Usage: node session-client.mjs --url http://127.0.0.1:<port>/ --rpc-url http://127.0.0.1:<port>/ --private-key 0x..
 //        [--chain-id 42431] [--vouchers 50] [--top-up 0.5] [--max-deposit 10] [--stream-tokens 0]
-//        [--timed 0] [--trace]
+//        [--timed 0] [--trace] [--trace-wire]
 //
 // Prints one JSON object to stdout: { channelId, open, vouchers, lastVoucher, topUp, close, cumulative, stream?,
 // timings? }; with --trace every HTTP exchange (method, path, credential action, status) goes to stderr. Exits 1 with
@@ -59,6 +59,20 @@ async function tracingFetch(input, init) {
     }
     const url = input instanceof URL ? input : new URL(typeof input === 'string' ? input : input.url)
     console.error(`[session-client] ${init?.method ?? 'GET'} ${url.pathname} ${action} -> ${response.status}`)
+    if (args['trace-wire']) {
+      const hint = headers.get('payment-session')
+      if (hint) console.error(`[wire] request Payment-Session: ${hint}`)
+      if (auth?.startsWith('Payment ')) {
+        const credential = decodeBase64Url(auth.slice('Payment '.length))
+        console.error(`[wire] credential: ${JSON.stringify({ ...credential, challenge: { ...credential.challenge, request: '(as challenged)' } })}`)
+      }
+      const challenge = response.headers.get('www-authenticate')
+      if (challenge) console.error(`[wire] WWW-Authenticate: ${challenge}`)
+      const receipt = response.headers.get('payment-receipt')
+      if (receipt) console.error(`[wire] Payment-Receipt: ${JSON.stringify(decodeBase64Url(receipt))}`)
+      for (const name of ['payment-session', 'payment-session-snapshot', 'content-type'])
+        if (response.headers.get(name)) console.error(`[wire] response ${name}: ${response.headers.get(name)}`)
+    }
   }
   return response
 }
