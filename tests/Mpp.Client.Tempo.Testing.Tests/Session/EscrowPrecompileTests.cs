@@ -85,6 +85,22 @@ public sealed class EscrowPrecompileTests
     }
 
     [Fact]
+    public async Task A_high_s_twin_of_a_valid_voucher_signature_is_refused()
+    {
+        await using var h = await EscrowHarness.StartAsync();
+        var (d, id, _) = await h.OpenAsync(1_000_000);
+        var valid = h.Voucher(h.Payer, id, 100);
+        var n = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+        var highS = EscrowHarness.Uint(n - new BigInteger(valid.AsSpan(32, 32), isUnsigned: true, isBigEndian: true));
+        byte[] twin = [.. valid.AsSpan(0, 32), .. highS, (byte)(valid[64] == 27 ? 28 : 27)]; // recovers the same signer
+
+        var receipt = await RefusedAsync(h, id, h.Payee, EscrowHarness.Settle(d, 100, twin));
+        var (_, accepted) = await h.SendAsync(h.Payee, EscrowHarness.Settle(d, 100, valid));
+
+        Assert.Equal(("InvalidSignature", "0x1"), ((string?)receipt["revertReason"], (string?)accepted["status"]));
+    }
+
+    [Fact]
     public async Task A_voucher_for_another_amount_than_the_one_claimed_is_refused()
     {
         await using var h = await EscrowHarness.StartAsync();

@@ -35,7 +35,7 @@ public sealed class MppxSessionTests
         chain.Fund(FakeTempoChain.PathUsd, payer, 5_000_000);
         await using var server = await StartServerAsync(chain, payeeKey);
 
-        var result = await RunClientAsync(server, chain, payerKey, "--vouchers", "50", "--top-up", "0.5");
+        var result = await RunClientAsync(server, chain, payerKey, "--vouchers", "50", "--top-up", "0.5", "--probe");
 
         var channelId = (string)result["channelId"]!;
         var channel = chain.GetChannel(channelId) ?? throw new InvalidOperationException($"no channel {channelId}: {result}");
@@ -58,6 +58,14 @@ public sealed class MppxSessionTests
         Assert.Equal("0x1", (string?)chain.Receipt(closeTx)!["status"]);
         Assert.Equal(payee, (string?)chain.Receipt(closeTx)!["from"]);
         Assert.Equal((51 * PerRequest).ToString(CultureInfo.InvariantCulture), (string?)result["lastVoucher"]!["receipt"]!["acceptedCumulative"]);
+
+        // Hand-made vouchers mppx refuses (all 402 with a fresh challenge) charge nothing: spent above stayed 51 requests.
+        var probes = result["probes"]!;
+        Assert.Equal(
+            ["session/insufficient-balance", "verification-failed", "session/invalid-signature", "session/amount-exceeds-deposit", "verification-failed"],
+            ((string[])["replayHighest", "lower", "wrongSigner", "aboveDeposit", "unknownChannel"])
+                .Select(c => ((string?)probes[c]!["type"])?.Replace("https://paymentauth.org/problems/", "", StringComparison.Ordinal)));
+        Assert.All(probes.AsObject(), p => Assert.Equal(402, (int)p.Value!["status"]!));
 
         // What mppx put on the wire: one open, 50 vouchers (each after a 402: the manager does not pay preemptively),
         // then body-less POSTs for the top-up and the close.
