@@ -33,6 +33,8 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32602, "a call needs to and data");
         }
 
+        // Calls that reach the escrow are simulated: a call that would revert has no estimate (error 3), as on a node.
+        _ = EscrowCall(request);
         return Quantity(GasEstimate);
     }
 

@@ -275,6 +275,27 @@ public sealed class EscrowPrecompileTests
         Assert.Equal(BigInteger.Zero, h.Chain.GetChannel(id)!.Settled);
     }
 
+    [Fact]
+    public async Task A_gas_estimate_for_escrow_calls_that_would_revert_is_refused()
+    {
+        await using var h = await EscrowHarness.StartAsync();
+        var (d, id, _) = await h.OpenAsync(1_000_000);
+        JsonObject Request(byte[] data) => new()
+        {
+            ["from"] = h.Payee.Address,
+            ["type"] = "0x76",
+            ["calls"] = new JsonArray(new JsonObject { ["to"] = FakeTempoChain.ChannelEscrow, ["data"] = Hex.Encode(data), ["value"] = "0x" }),
+        };
+
+        var refused = await h.RpcAsync("eth_estimateGas", Request(EscrowHarness.Close(d, 100, 100, h.Voucher(VerifierHarness.NewKey(), id, 100))));
+        var estimated = await h.RpcAsync("eth_estimateGas", Request(EscrowHarness.Close(d, 100, 100, h.Voucher(h.Payer, id, 100))));
+
+        Assert.Equal(3, (int)refused["error"]!["code"]!);
+        Assert.Contains("InvalidSignature", (string?)refused["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal("0xea60", (string?)estimated["result"]);
+        Assert.False(h.Chain.GetChannel(id)!.IsClosed);
+    }
+
     /// <summary>Sends a transaction the escrow must refuse: mined as reverted, no logs, channel and balances untouched.</summary>
     private static async Task<JsonObject> RefusedAsync(EscrowHarness h, string channelId, Keys.TempoPrivateKey sender, byte[] call)
     {
