@@ -205,13 +205,13 @@ public sealed partial class FakeTempoChain
             }
 
             CheckBalances(sender, transfers, code: -32000, "insufficient balance for transfer");
-            var (escrowLogs, revertReason) = touchesEscrow && !_revertTransactions ? ExecuteEscrowTransaction(tx, sender, hash) : ([], null);
             if (tx.NonceKey != TempoNonce.ExpiringKey)
             {
                 _nonces[(sender, tx.NonceKey)] = tx.Nonce + 1;
             }
 
             _blockNumber++;
+            var (escrowLogs, revertReason) = touchesEscrow && !_revertTransactions ? ExecuteEscrowTransaction(tx, sender, hash) : ([], null);
             var reverted = _revertTransactions || revertReason is not null;
             var logs = escrowLogs;
             if (!_revertTransactions && !touchesEscrow)

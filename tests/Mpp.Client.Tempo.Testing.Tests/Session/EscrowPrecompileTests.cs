@@ -31,6 +31,7 @@ public sealed class EscrowPrecompileTests
         // Logs: the token's Transfer (payer -> escrow), then ChannelOpened(channelId, payer, payee) with the deposit last.
         var logs = receipt["logs"]!.AsArray();
         Assert.Equal(2, logs.Count);
+        Assert.All(logs, l => Assert.Equal((string?)receipt["blockNumber"], (string?)l!["blockNumber"]));
         Assert.Equal(FakeTempoChain.TransferTopic, (string?)logs[0]!["topics"]![0]);
         var opened = logs[1]!;
         Assert.Equal(FakeTempoChain.ChannelEscrow, (string?)opened["address"]);
