@@ -103,11 +103,36 @@ public sealed class MppxSessionTests
         Assert.Equal(new BigInteger(PerRequest + (20 * perToken)), chain.BalanceOf(FakeTempoChain.PathUsd, payee));
     }
 
+    [Fact]
+    public async Task Mppx_sponsors_the_payers_transactions_when_the_server_pays_fees()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var payeeKey = NewKey();
+        var feePayerKey = NewKey();
+        var feePayer = TempoPrivateKey.FromHex(feePayerKey).Address.ToLowerInvariant();
+        var payerKey = NewKey();
+        var payer = TempoPrivateKey.FromHex(payerKey).Address.ToLowerInvariant();
+        chain.Fund(FakeTempoChain.PathUsd, payer, 5_000_000);
+        await using var server = await StartServerAsync(chain, payeeKey, "--fee-payer-key", feePayerKey);
+
+        var result = await RunClientAsync(server, chain, payerKey, "--vouchers", "3", "--top-up", "0.25");
+
+        var channel = chain.GetChannel((string)result["channelId"]!)!;
+        Assert.True(channel.IsClosed, server.Log);
+        Assert.Equal((new BigInteger(Deposit + 250_000), new BigInteger(4 * PerRequest)), (channel.Deposit, channel.Settled));
+        Assert.Equal(5_000_000 - (4 * PerRequest), chain.BalanceOf(FakeTempoChain.PathUsd, payer));
+        foreach (var tx in (string[])[(string)result["open"]!["receipt"]!["txHash"]!, (string)result["topUp"]!["txHash"]!])
+        {
+            var receipt = chain.Receipt(tx)!;
+            Assert.Equal((payer, feePayer, "0x1"), ((string?)receipt["from"], (string?)receipt["feePayer"], (string?)receipt["status"]));
+        }
+    }
+
     internal static string NewKey() => "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    internal static Task<NodeServer> StartServerAsync(FakeTempoChain chain, string payeeKey) => NodeServer.StartAsync(
-        Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(), "--payee-key", payeeKey,
-        "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1");
+    internal static Task<NodeServer> StartServerAsync(FakeTempoChain chain, string payeeKey, params string[] extra) => NodeServer.StartAsync(
+        Dir, ["mppx", "viem"], ["session-server.mjs", "--rpc-url", chain.Endpoint.ToString(), "--payee-key", payeeKey,
+        "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1", .. extra]);
 
     internal static async Task<JsonNode> RunClientAsync(NodeServer server, FakeTempoChain chain, string payerKey, params string[] extra)
     {
