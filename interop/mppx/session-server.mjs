@@ -3,10 +3,12 @@
 //
 // Usage: node session-server.mjs --rpc-url http://127.0.0.1:<port>/ --payee-key 0x<32-byte test key>
 //        [--chain-id 42431] [--amount 0.01] [--token-amount 0.0001] [--suggested-deposit 1] [--port 0]
-//        [--realm mppx-session-interop] [--exit-on-stdin-close]
+//        [--fee-payer-key 0x<32-byte test key>] [--realm mppx-session-interop] [--exit-on-stdin-close]
 //
 // Prints exactly one line to stdout, `LISTENING <port>`, once bound; diagnostics go to stderr. The payee key is the
-// server's account: channels are opened to its address and it signs the close transactions (a test key only).
+// server's account: channels are opened to its address and it signs the close transactions (a test key only). With
+// --fee-payer-key, challenges say feePayer: true and that (test) account co-signs the clients' open and top-up
+// transactions and the server's own close as fee payer.
 // Routes (currency pathUSD, 6 decimals):
 //   GET  /free        -> 200, no payment (the baseline for per-request latency)
 //   GET  /paid        -> tempo/session, --amount per request (unitType "request"): 402 with the challenge, then 200 +
@@ -24,6 +26,7 @@ import { parseArgs, serveHandler } from './harness.mjs'
 const args = parseArgs(process.argv.slice(2))
 const RPC_URL = args['rpc-url'] || process.env.MPPX_TEMPO_RPC_URL
 const PAYEE_KEY = args['payee-key'] || process.env.MPPX_SESSION_PAYEE_KEY
+const FEE_PAYER_KEY = args['fee-payer-key'] || process.env.MPPX_SESSION_FEE_PAYER_KEY
 const CHAIN_ID = Number(args['chain-id'] ?? 42431)
 const AMOUNT = String(args.amount ?? '0.01')
 const TOKEN_AMOUNT = String(args['token-amount'] ?? '0.0001')
@@ -49,6 +52,7 @@ function sessionMethod(sse) {
     currency: PATH_USD,
     getClient: async () => client,
     store: Store.memory(),
+    ...(FEE_PAYER_KEY ? { feePayer: privateKeyToAccount(FEE_PAYER_KEY) } : {}),
     ...(sse ? { sse: true } : {}),
   })
 }

@@ -156,11 +156,12 @@ public sealed partial class FakeTempoChain
         List<TempoCall> calls;
         if (request["calls"] is JsonArray list)
         {
-            calls = [.. list.Select(ReadCallRequest)];
-            if (!calls.Any(c => EscrowPrecompile.IsEscrow(c.To)))
+            if (!list.Any(c => c?["to"] is JsonValue to && to.TryGetValue<string>(out var address) && EscrowPrecompile.IsEscrow(address)))
             {
                 return null;
             }
+
+            calls = [.. list.Select(ReadCallRequest)];
         }
         else if (EscrowPrecompile.IsEscrow((string?)request["to"]))
         {

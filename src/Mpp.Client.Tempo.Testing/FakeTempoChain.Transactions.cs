@@ -33,6 +33,8 @@ public sealed partial class FakeTempoChain
             throw new FakeRpcError(-32602, "a call needs to and data");
         }
 
+        // Calls that reach the escrow are simulated: a call that would revert has no estimate (error 3), as on a node.
+        _ = EscrowCall(request);
         return Quantity(GasEstimate);
     }
 
@@ -203,13 +205,13 @@ public sealed partial class FakeTempoChain
             }
 
             CheckBalances(sender, transfers, code: -32000, "insufficient balance for transfer");
-            var (escrowLogs, revertReason) = touchesEscrow && !_revertTransactions ? ExecuteEscrowTransaction(tx, sender, hash) : ([], null);
             if (tx.NonceKey != TempoNonce.ExpiringKey)
             {
                 _nonces[(sender, tx.NonceKey)] = tx.Nonce + 1;
             }
 
             _blockNumber++;
+            var (escrowLogs, revertReason) = touchesEscrow && !_revertTransactions ? ExecuteEscrowTransaction(tx, sender, hash) : ([], null);
             var reverted = _revertTransactions || revertReason is not null;
             var logs = escrowLogs;
             if (!_revertTransactions && !touchesEscrow)

@@ -13,7 +13,7 @@ namespace Mpp.Client.Tempo.Testing;
 
 /// <summary>
 /// An in-process fake Tempo node for tests: a real Kestrel JSON-RPC 2.0 server on 127.0.0.1 answering the calls a payer
-/// and a payee make (<c>eth_chainId</c>, <c>eth_getTransactionCount</c>, <c>eth_maxPriorityFeePerGas</c>,
+/// and a payee make (<c>eth_chainId</c>, <c>eth_blockNumber</c>, <c>eth_getTransactionCount</c>, <c>eth_maxPriorityFeePerGas</c>,
 /// <c>eth_getBlockByNumber</c>, <c>eth_estimateGas</c>, <c>eth_call</c>, <c>eth_sendRawTransaction</c>,
 /// <c>eth_sendRawTransactionSync</c>, <c>eth_getTransactionReceipt</c>). Point a payer's RPC URL at <see cref="Endpoint"/>.
 /// </summary>
@@ -23,7 +23,8 @@ namespace Mpp.Client.Tempo.Testing;
 /// the nonce (an expiring nonce: nonce 0 and validAfter ≤ now &lt; validBefore ≤ now + <see cref="MaxExpiringWindow"/> on
 /// the chain's clock; otherwise the sender's next nonce on that lane), the fee cap against <see cref="BaseFeePerGas"/>
 /// and the calls are checked: every call must be a TIP-20 <c>transfer</c> or <c>transferWithMemo</c> without value to a
-/// known token (<see cref="AddToken"/>; pathUSD is known from the start) that the sender's balance covers.</para>
+/// known token (<see cref="AddToken"/>; pathUSD is known from the start) that the sender's balance covers, or a call to
+/// the TIP-1034 channel escrow precompile at <see cref="ChannelEscrow"/> (see <see cref="GetChannel"/>).</para>
 /// <para>The transfers are applied to per-token balances (<see cref="Fund"/>) atomically, and the receipt's logs are the
 /// events a TIP-20 token emits: <c>Transfer</c>, followed for a memo transfer by <c>TransferWithMemo</c> (memo indexed).
 /// Fees are not charged. Every JSON-RPC call is recorded in <see cref="Requests"/>. All members are thread-safe.</para>

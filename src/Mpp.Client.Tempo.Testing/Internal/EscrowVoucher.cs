@@ -7,7 +7,8 @@ namespace Mpp.Client.Tempo.Testing.Internal;
 /// <summary>
 /// The EIP-712 voucher digest the escrow checks: domain <c>{name: "TIP20 Channel Reserve", version: "1", chainId,
 /// verifyingContract: escrow}</c> (the name ox 0.14.33 and mppx 0.11.0 sign with), type
-/// <c>Voucher(bytes32 channelId,uint96 cumulativeAmount)</c>; a voucher signature is 65 bytes r ‖ s ‖ v.
+/// <c>Voucher(bytes32 channelId,uint96 cumulativeAmount)</c>; a voucher signature is 65 bytes r ‖ s ‖ v
+/// (v 27/28 or 0/1) with a low s.
 /// </summary>
 internal static class EscrowVoucher
 {
@@ -26,12 +27,19 @@ internal static class EscrowVoucher
         return Keccak.Hash([0x19, 0x01, .. DomainSeparator(escrow, chainId), .. structHash]);
     }
 
-    /// <summary>The lower-case address that signed the voucher, or null when the signature is malformed or recovers nothing.</summary>
+    /// <summary>secp256k1's group order n over 2: a canonical signature has s ≤ n/2 (the draft's signature-malleability rule).</summary>
+    private static readonly BigInteger HalfOrder = BigInteger.Parse("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", System.Globalization.NumberStyles.HexNumber);
+
+    /// <summary>
+    /// The lower-case address that signed the voucher, or null when the signature is malformed, not canonical (high s)
+    /// or recovers nothing.
+    /// </summary>
     public static string? Recover(byte[] digest, byte[] signature)
     {
         try
         {
-            return EvmAddress.Normalize(TempoSignature.FromRsv(signature).RecoverAddress(digest));
+            var parsed = TempoSignature.FromRsv(signature);
+            return parsed.SValue > HalfOrder ? null : EvmAddress.Normalize(parsed.RecoverAddress(digest));
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or ArithmeticException)
         {
