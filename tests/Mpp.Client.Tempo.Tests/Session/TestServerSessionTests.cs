@@ -43,4 +43,36 @@ public sealed class TestServerSessionTests
         Assert.Equal(100_000, (long)payer.Chain.BalanceOf(TempoChains.PathUsd, payer.Verifier.SessionPayee));
         Assert.Equal(new LedgerUsage(0m, 0.10m), await payer.Provider.GetRequiredService<IPaymentLedger>().GetUsageAsync("usd", null, null, default));
     }
+
+    [Fact]
+    public async Task Stopping_the_host_closes_the_open_channel()
+    {
+        await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
+        var verifier = new TempoTestVerifier(chain);
+        await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddVerifier(verifier));
+        server.MapPaid("/metered", new PaidRouteOptions { Prices = [new PriceOption("10000") { Method = "tempo", Intent = "session", Currency = TempoChains.PathUsd }], DigestBinding = false });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings());
+        builder.Services.AddHttpClient().AddMppPayments(o => o.Budget.PerDay["usd"] = "100").AddTempo(o =>
+        {
+            o.PrivateKey = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            o.Rpc["42431"] = chain.Endpoint.ToString();
+            o.Session.MaxDeposit = "1";
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        chain.Fund(TempoChains.PathUsd, host.Services.GetRequiredService<TempoAccount>().Address, 2_000_000);
+        using (var http = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient())
+        {
+            using var response = await http.GetAsync(server.Url("/metered"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var channel = Assert.Single(await host.Services.GetRequiredService<TempoSessions>().ListChannelsAsync());
+
+        await host.StopAsync();
+
+        Assert.True(chain.GetChannel(channel.ChannelId)!.IsClosed);
+        Assert.Equal(10_000, (long)chain.BalanceOf(TempoChains.PathUsd, verifier.SessionPayee));
+        Assert.Equal(TempoChannelStatus.Closed, Assert.Single(await host.Services.GetRequiredService<TempoSessions>().ListChannelsAsync()).Status);
+    }
 }
