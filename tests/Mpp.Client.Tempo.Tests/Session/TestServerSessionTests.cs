@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Client.Http;
 using Mpp.Client.Ledger;
@@ -74,5 +75,35 @@ public sealed class TestServerSessionTests
         Assert.True(chain.GetChannel(channel.ChannelId)!.IsClosed);
         Assert.Equal(10_000, (long)chain.BalanceOf(TempoChains.PathUsd, verifier.SessionPayee));
         Assert.Equal(TempoChannelStatus.Closed, Assert.Single(await host.Services.GetRequiredService<TempoSessions>().ListChannelsAsync()).Status);
+    }
+
+    [Fact]
+    public async Task No_key_voucher_signature_or_credential_reaches_a_log()
+    {
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        await using var payer = await ConfiguredTempoPayer.StartAsync(
+            o => o.Session.MaxDeposit = "1",
+            s => s.AddLogging(b => b.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs))));
+        payer.Server.MapPaid("/metered", new PaidRouteOptions { Prices = [new PriceOption("10000") { Method = "tempo", Intent = "session", Currency = TempoChains.PathUsd }], DigestBinding = false });
+        var uri = payer.Server.Url("/metered");
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await payer.Http.GetAsync(uri);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var sessions = payer.Provider.GetRequiredService<TempoSessions>();
+        var signature = Assert.Single(await sessions.ListChannelsAsync()).HighestSignature!;
+        await sessions.CloseAsync(uri);
+        var key = payer.Provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TempoOptions>>().Value.PrivateKey!;
+
+        Assert.NotEmpty(logs.GetSnapshot());
+        foreach (var record in logs.GetSnapshot())
+        {
+            var text = record.Message + record.Exception;
+            Assert.DoesNotContain(key[2..18], text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(signature[2..20], text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Payment eyJ", text, StringComparison.Ordinal);
+        }
     }
 }
