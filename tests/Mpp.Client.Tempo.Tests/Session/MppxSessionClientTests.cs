@@ -28,48 +28,51 @@ public sealed class MppxSessionClientTests
     private static string Dir => Path.Combine(RepositoryRoot.Path, "interop", "mppx");
 
     [Fact]
-    public async Task Opens_pays_vouchers_without_a_402_and_closes_and_the_ledger_equals_what_mppx_settled()
+    public async Task A_thousand_vouchers_without_a_402_a_top_up_and_a_close_and_the_ledger_equals_what_mppx_settled()
     {
         await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         var payeeKey = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var payee = TempoPrivateKey.FromHex(payeeKey).Address.ToLowerInvariant();
         await using var server = await NodeServer.StartAsync(Dir, ["mppx", "viem"], "session-server.mjs", "--rpc-url", chain.Endpoint.ToString(),
             "--payee-key", payeeKey, "--chain-id", chain.ChainId.ToString(CultureInfo.InvariantCulture), "--amount", "0.01", "--suggested-deposit", "1");
-        await using var payer = Payer(chain);
-        chain.Fund(FakeTempoChain.PathUsd, payer.Address, Funds);
+        await using var payer = Payer(chain, deposit: "1", topUp: "10", maxDeposit: "20");
+        chain.Fund(FakeTempoChain.PathUsd, payer.Address, 20_000_000);
         var paid = new Uri(server.BaseAddress, "paid");
 
         using (var first = await payer.Http.GetAsync(paid))
         {
             var o = first.GetPaymentOutcome();
             Assert.True(first.StatusCode == HttpStatusCode.OK, $"{(int)first.StatusCode} {o?.Status} {o?.Code} {o?.Reason} {string.Join("; ", o?.Rejections.Select(r => r.Reason) ?? [])}\n{server.Log}");
-            Assert.Equal(PaymentStatus.Paid, first.GetPaymentOutcome()!.Status);
+            Assert.Equal(PaymentStatus.Paid, o!.Status);
         }
 
         var challengesBefore = payer.Counter.PaymentRequired;
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 1_000; i++)
         {
             using var next = await payer.Http.GetAsync(paid);
             Assert.True(next.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)next.StatusCode} {await next.Content.ReadAsStringAsync()}\n{server.Log}");
         }
 
-        Assert.Equal(challengesBefore, payer.Counter.PaymentRequired); // one round trip each: no 402 after the open
+        // One round trip per voucher: the only 402 after the open is the one that led to the single top-up (the deposit of
+        // 1.00 ran out after 100 requests; the top-up of 10.00 covers the rest).
+        Assert.Equal(challengesBefore + 1, payer.Counter.PaymentRequired);
         var sessions = payer.Provider.GetRequiredService<TempoSessions>();
         var channel = Assert.Single(await sessions.ListChannelsAsync());
-        Assert.Equal((TempoChannelStatus.Open, 21 * PerRequest, 21 * PerRequest), (channel.Status, (long)channel.Accepted, (long)channel.Counted));
+        Assert.Equal((TempoChannelStatus.Open, 1_001 * PerRequest, 11_000_000L), (channel.Status, (long)channel.Counted, (long)channel.Deposit));
         var whileOpen = await payer.Ledger.GetUsageAsync("usd", null, null, default);
-        Assert.Equal(new LedgerUsage(1m - 0.21m + Fees(channel), 0.21m), whileOpen); // deposit locked, vouchers spent
+        Assert.Equal(new LedgerUsage(11m - 10.01m + Fees(channel), 10.01m), whileOpen); // deposit locked, vouchers spent
 
         var closed = await sessions.CloseAsync(paid);
 
         var onChain = chain.GetChannel(channel.ChannelId) ?? throw new InvalidOperationException("no channel on chain");
         Assert.True(onChain.IsClosed, server.Log);
-        Assert.Equal(21 * PerRequest, (long)closed.Spent);
+        Assert.Equal(1_001 * PerRequest, (long)closed.Spent);
         Assert.Equal(onChain.Settled, closed.Spent);
-        Assert.Equal(new BigInteger(21 * PerRequest), chain.BalanceOf(FakeTempoChain.PathUsd, payee));
-        Assert.Equal(Funds - (21 * PerRequest), (long)chain.BalanceOf(FakeTempoChain.PathUsd, payer.Address));
+        Assert.Equal(11_000_000L, (long)onChain.Deposit);
+        Assert.Equal(new BigInteger(1_001 * PerRequest), chain.BalanceOf(FakeTempoChain.PathUsd, payee));
+        Assert.Equal(20_000_000 - (1_001 * PerRequest), (long)chain.BalanceOf(FakeTempoChain.PathUsd, payer.Address));
         // What the ledger counts is exactly what mppx settled on chain; the rest of the deposit is released.
-        Assert.Equal(new LedgerUsage(0m, 0.21m), await payer.Ledger.GetUsageAsync("usd", null, null, default));
+        Assert.Equal(new LedgerUsage(0m, 10.01m), await payer.Ledger.GetUsageAsync("usd", null, null, default));
         Assert.Equal(TempoChannelStatus.Closed, Assert.Single(await sessions.ListChannelsAsync()).Status);
     }
 
@@ -157,7 +160,7 @@ public sealed class MppxSessionClientTests
 
     private static decimal Fees(TempoChannel channel) => (decimal)channel.Fees / 1_000_000m;
 
-    private static SessionPayer Payer(FakeTempoChain chain, string? deposit = null, string? topUp = null)
+    private static SessionPayer Payer(FakeTempoChain chain, string? deposit = null, string? topUp = null, string maxDeposit = "2")
     {
         var chainId = chain.ChainId.ToString(CultureInfo.InvariantCulture);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -166,7 +169,7 @@ public sealed class MppxSessionClientTests
             ["Mpp:Budget:PerRequest:usd"] = "0.50",
             ["Mpp:Tempo:PrivateKey"] = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             [$"Mpp:Tempo:Rpc:{chainId}"] = chain.Endpoint.ToString(),
-            ["Mpp:Tempo:Session:MaxDeposit"] = "2",
+            ["Mpp:Tempo:Session:MaxDeposit"] = maxDeposit,
             ["Mpp:Tempo:Session:Deposit"] = deposit,
             ["Mpp:Tempo:Session:TopUp"] = topUp,
         }).Build();
