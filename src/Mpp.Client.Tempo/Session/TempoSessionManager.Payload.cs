@@ -139,6 +139,13 @@ internal sealed partial class TempoSessionManager
         };
         var cumulative = request.Amount;
         var voucher = await SignVoucherAsync(channel, cumulative, cancellationToken).ConfigureAwait(false);
+        if (await _store.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } replaced)
+        {
+            // The channel this one replaces (closed, gone, or an open never answered) stays listed under its own key: its
+            // deposit may still be in escrow, to be withdrawn, and its ledger entry may still be locked.
+            await _store.SaveAsync(replaced with { Key = $"{key}#{replaced.ChannelId}" }, CancellationToken.None).ConfigureAwait(false);
+        }
+
         var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _opening[key] = opened;
         await _store.SaveAsync(channel with { HighestSigned = cumulative, HighestSignature = voucher.Signature }, CancellationToken.None).ConfigureAwait(false);

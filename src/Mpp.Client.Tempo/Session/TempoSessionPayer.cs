@@ -88,6 +88,11 @@ internal sealed class TempoSessionPayer(TempoSessionManager sessions) : IPreempt
         return true;
     }
 
+    private static readonly HttpRequestOptionsKey<bool> Gone = new("Mpp.Tempo.Session.Gone");
+
+    public bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) =>
+        request.Options.TryGetValue(Gone, out var gone) && gone;
+
     public async ValueTask OnResponseAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(State, out var attached))
@@ -123,6 +128,9 @@ internal sealed class TempoSessionPayer(TempoSessionManager sessions) : IPreempt
             await ledger.CompleteAsync(attached.ReservationId, LedgerOutcome.Released, null, null, CancellationToken.None).ConfigureAwait(false);
             sessions.Forget(request.RequestUri!);
             await sessions.OnVoucherRefusedAsync(attached.Ticket.Key, status == HttpStatusCode.Gone ? null : await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false), status == HttpStatusCode.Gone).ConfigureAwait(false);
+            // draft-tempo-session-00 § "Rejection and Error Responses": 410 = channel finalized or not found. Evicted above;
+            // the request goes once more without the voucher, and the 402 it meets opens a new channel.
+            request.Options.Set(Gone, status == HttpStatusCode.Gone);
             return;
         }
 

@@ -16,5 +16,8 @@ internal sealed class TempoSessionPayerGate(Func<TempoSessionManager?> manager) 
     public ValueTask OnResponseAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken) =>
         Payer is { } payer ? payer.OnResponseAsync(request, response, cancellationToken) : default;
 
+    public bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) =>
+        Payer is { } payer && payer.ShouldResendWithout(request, response);
+
     private TempoSessionPayer? Payer => _payer ??= manager() is { } m ? new TempoSessionPayer(m) : null;
 }

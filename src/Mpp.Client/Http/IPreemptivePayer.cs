@@ -19,4 +19,11 @@ public interface IPreemptivePayer
     /// a receipt, settle or release the voucher.
     /// </summary>
     ValueTask OnResponseAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asked after <see cref="OnResponseAsync"/>: true when the response proves the attached credential's basis is gone (a
+    /// session channel the server no longer has, HTTP 410) and the request should be sent once more without it, so that
+    /// a 402 can be paid afresh. The handler resends at most once per request, never attaching again. Default: false.
+    /// </summary>
+    bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) => false;
 }

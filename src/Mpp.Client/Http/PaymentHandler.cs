@@ -87,10 +87,23 @@ public sealed class PaymentHandler : DelegatingHandler
             attached = await AttachPreemptiveAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        if (attached is not null && request.Content is not null)
+        {
+            await RequestBody.PrepareAsync(request, cancellationToken).ConfigureAwait(false); // it may be sent once more
+        }
+
         var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
         if (attached is not null)
         {
             await attached.OnResponseAsync(request, response, cancellationToken).ConfigureAwait(false);
+            if (attached.ShouldResendWithout(request, response))
+            {
+                // Once, bare: a stale session channel is dropped and the 402 that follows is paid afresh (never a loop).
+                response.Dispose();
+                _flow.RemoveCredentials(request);
+                attached = null;
+                response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (response.StatusCode != HttpStatusCode.PaymentRequired)

@@ -203,4 +203,51 @@ public sealed class HostileSessionServerTests : IAsyncLifetime
         Assert.Single(_credentials); // the open only: no voucher was posted
         Assert.Equal(100, (long)Assert.Single(await sessions.ListChannelsAsync()).HighestSigned);
     }
+
+    [Fact]
+    public async Task A_channel_the_server_no_longer_has_is_evicted_and_reopened_once_within_the_request()
+    {
+        // Like wevm/mppx#467: the server lost its channel and answers its vouchers 410 channel-not-found.
+        var known = new ConcurrentDictionary<string, bool>();
+        var gone = 0;
+        _paid = async context =>
+        {
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (authorization.Length == 0)
+            {
+                await ChallengeAsync(context, Request("10000"));
+                return;
+            }
+
+            var credential = Credential.Parse(authorization);
+            var channelId = ChannelIdOf(authorization);
+            if (credential.Payload.GetProperty("action").GetString() == "open" && known.IsEmpty)
+            {
+                known[channelId] = true;
+            }
+            else if (credential.Payload.GetProperty("action").GetString() == "voucher" && Interlocked.Exchange(ref gone, 1) == 0)
+            {
+                context.Response.StatusCode = 410;
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync("""{"type":"https://paymentauth.org/problems/session/channel-not-found","title":"Channel Not Found","status":410}""");
+                return;
+            }
+
+            context.Response.Headers["Payment-Receipt"] = Receipt(channelId, credential.Payload.GetProperty("cumulativeAmount").GetString()!);
+            await context.Response.WriteAsync("paid");
+        };
+        await using var provider = Payer();
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient();
+        using var first = await http.GetAsync(new Uri(_base, "paid"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using var second = await http.GetAsync(new Uri(_base, "paid")); // voucher → 410 → bare → 402 → a new channel
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var channels = await provider.GetRequiredService<TempoSessions>().ListChannelsAsync();
+        Assert.Equal(2, channels.Count);
+        Assert.Single(channels, c => c.Status == TempoChannelStatus.Closed);
+        Assert.Single(channels, c => c.Status == TempoChannelStatus.Open);
+        Assert.Equal(["open", "voucher", "open"], _credentials.Select(c => Credential.Parse(c[(c.IndexOf("Payment", StringComparison.Ordinal))..]).Payload.GetProperty("action").GetString()));
+    }
 }

@@ -87,9 +87,12 @@ internal sealed class FakeWallet : IPaymentMethod
 }
 
 /// <summary>Attaches a <c>Fake-Voucher</c> to requests under /session, as a session with an open channel would.</summary>
-internal sealed class FakeVoucherPayer(string voucher) : IPreemptivePayer
+internal sealed class FakeVoucherPayer(string voucher, bool resendOnGone = false) : IPreemptivePayer
 {
     public List<HttpStatusCode> Responses { get; } = [];
+
+    public bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) =>
+        resendOnGone && response.StatusCode == HttpStatusCode.Gone;
 
     public IReadOnlyCollection<string> SensitiveHeaders { get; } = ["Fake-Voucher"];
 

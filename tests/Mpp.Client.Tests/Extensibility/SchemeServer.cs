@@ -53,6 +53,12 @@ internal sealed class SchemeServer : IAsyncDisposable
         var voucher = Header("Fake-Voucher");
         Requests.Enqueue((path, authorization, fake, voucher));
 
+        if (voucher == "v-gone")
+        {
+            context.Response.StatusCode = StatusCodes.Status410Gone; // the voucher's channel is gone
+            return;
+        }
+
         if (voucher is not null && GoodVouchers.ContainsKey(voucher))
         {
             Settled.Enqueue("voucher");

@@ -107,6 +107,36 @@ public sealed class SchemeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payer_whose_voucher_basis_is_gone_gets_the_request_resent_once_without_it_and_the_402_paid()
+    {
+        var payer = new FakeVoucherPayer("v-gone", resendOnGone: true);
+        await using var client = PayingClient.Create(build: b => b.AddPreemptivePayer(payer));
+        using var body = new StringContent("{\"q\":1}");
+
+        using var response = await client.Http.PostAsync(_server.Url("/session/4"), body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(PaymentStatus.Paid, response.GetPaymentOutcome()!.Status);
+        Assert.Equal([HttpStatusCode.Gone], payer.Responses); // asked once: the resend attaches nothing
+        var sends = _server.Requests.Where(r => r.Path == "/session/4").ToList();
+        Assert.Equal(3, sends.Count); // voucher (410), bare (402), paid
+        Assert.Equal("v-gone", sends[0].Voucher);
+        Assert.All(sends.Skip(1), r => Assert.Null(r.Voucher));
+    }
+
+    [Fact]
+    public async Task A_410_is_returned_as_is_when_the_payer_does_not_ask_for_a_resend()
+    {
+        var payer = new FakeVoucherPayer("v-gone");
+        await using var client = PayingClient.Create(build: b => b.AddPreemptivePayer(payer));
+
+        using var response = await client.Http.GetAsync(_server.Url("/session/5"));
+
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        Assert.Single(_server.Requests, r => r.Path == "/session/5");
+    }
+
+    [Fact]
     public async Task PaymentMode_Disabled_asks_no_preemptive_payer()
     {
         var payer = new FakeVoucherPayer("v-good");
