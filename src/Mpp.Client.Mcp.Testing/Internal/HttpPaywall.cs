@@ -11,9 +11,14 @@ namespace Mpp.Client.Mcp.Testing.Internal;
 /// </summary>
 internal sealed class HttpPaywall(MppTestServer payments, ConcurrentDictionary<string, McpTestTool> tools)
 {
+    private volatile bool _active;
+
+    /// <summary>Turns the paywall on, once a tool with <see cref="McpTestTool.ChargeOverHttp"/> was added (until then every request passes untouched).</summary>
+    public void Activate() => _active = true;
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || tools.Values.All(static t => !t.ChargeOverHttp))
+        if (!_active || !HttpMethods.IsPost(context.Request.Method))
         {
             await next(context).ConfigureAwait(false);
             return;
