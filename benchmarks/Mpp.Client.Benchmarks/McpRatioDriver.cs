@@ -73,12 +73,12 @@ internal static class McpRatioDriver
             if (child is null)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  process CPU time (client and server) paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x; per call free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us"));
+                    $"  process CPU time (client and server) paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x; per call free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us; allocated per call (client and server) free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB"));
             }
             else
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  client CPU paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x (free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us per call); server CPU paid/free: median {MedianRatio(paid, free, s => s.ServerCpu):F2}x (free {free.Average(s => s.ServerCpu) / n * 1000:F0} us, paid {paid.Average(s => s.ServerCpu) / n * 1000:F0} us); both: median {MedianRatio(paid, free, s => s.Cpu + s.ServerCpu):F2}x"));
+                    $"  client CPU paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x (free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us per call); server CPU paid/free: median {MedianRatio(paid, free, s => s.ServerCpu):F2}x (free {free.Average(s => s.ServerCpu) / n * 1000:F0} us, paid {paid.Average(s => s.ServerCpu) / n * 1000:F0} us); both: median {MedianRatio(paid, free, s => s.Cpu + s.ServerCpu):F2}x; client allocated per call free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB"));
             }
 
             if (withBare)
@@ -100,7 +100,7 @@ internal static class McpRatioDriver
         }
     }
 
-    private readonly record struct Sample(double Wall, double Cpu, double ServerCpu);
+    private readonly record struct Sample(double Wall, double Cpu, double ServerCpu, long Allocated);
 
     private static IEnumerable<double> Ratios(List<Sample> a, List<Sample> b, Func<Sample, double> f) => a.Zip(b, (x, y) => f(x) / f(y));
 
@@ -143,6 +143,7 @@ internal static class McpRatioDriver
         var cpu = process.TotalProcessorTime;
         server?.Refresh();
         var serverCpu = server?.TotalProcessorTime ?? TimeSpan.Zero;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
@@ -150,8 +151,9 @@ internal static class McpRatioDriver
         }
 
         var wall = watch.Elapsed.TotalMilliseconds;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         process.Refresh();
         server?.Refresh();
-        return new Sample(wall, (process.TotalProcessorTime - cpu).TotalMilliseconds, ((server?.TotalProcessorTime ?? TimeSpan.Zero) - serverCpu).TotalMilliseconds);
+        return new Sample(wall, (process.TotalProcessorTime - cpu).TotalMilliseconds, ((server?.TotalProcessorTime ?? TimeSpan.Zero) - serverCpu).TotalMilliseconds, allocated);
     }
 }
