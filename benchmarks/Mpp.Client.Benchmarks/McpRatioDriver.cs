@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Mpp.Client.Benchmarks;
 
 /// <summary>
-/// <c>--mcp-ratio [rounds] [n] [--split] [--bare]</c>: the paid/free MCP tool call ratio measured interleaved, as
+/// <c>--mcp-ratio [rounds] [n] [--split] [--bare] [--warmup calls]</c>: the paid/free MCP tool call ratio measured interleaved, as
 /// <see cref="PaidRatioDriver"/> does for HTTP. Each round times n free tool calls and n paid tool calls (order alternating
 /// between rounds) through the same paying client to the same <see cref="Mcp.Testing.McpTestServer"/>
 /// (<see cref="McpToolCallBenchmarks"/>' setup); the report is the median of the per-round ratios, so machine drift hits
@@ -24,6 +24,43 @@ internal static class McpRatioDriver
         return 0;
     }
 
+    /// <summary>
+    /// <c>--mcp-profile free|paid [seconds] [--split]</c>: only one kind of call, in a loop, for a profiler to attach to
+    /// (e.g. <c>perf record -g</c> with <c>DOTNET_PerfMapEnabled=1</c>): what one kind costs, without the other mixed in.
+    /// </summary>
+    public static async Task<int> ProfileAsync(string[] args)
+    {
+        var rest = args.SkipWhile(a => a != "--mcp-profile").Skip(1).ToArray();
+        var paid = rest.FirstOrDefault() == "paid";
+        var seconds = rest.Length > 1 && int.TryParse(rest[1], out var s) ? s : 20;
+        using var child = args.Contains("--split") ? StartServerProcess() : null;
+        var bench = new McpToolCallBenchmarks { ExternalEndpoint = child is null ? null : await ReadEndpointAsync(child) };
+        await bench.SetupAsync();
+        try
+        {
+            Func<Task<int>> call = paid ? bench.PaidToolCall : bench.FreeToolCall;
+            var watch = Stopwatch.StartNew();
+            var calls = 0;
+            while (watch.Elapsed.TotalSeconds < seconds)
+            {
+                await call();
+                calls++;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(paid ? "paid" : "free")} calls: {calls} in {watch.Elapsed.TotalSeconds:F1} s"));
+            return 0;
+        }
+        finally
+        {
+            await bench.CleanupAsync();
+            if (child is not null)
+            {
+                child.StandardInput.Close();
+                await child.WaitForExitAsync();
+            }
+        }
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var numbers = args.SkipWhile(a => a != "--mcp-ratio").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))
@@ -36,7 +73,10 @@ internal static class McpRatioDriver
         await bench.SetupAsync();
         try
         {
-            for (var i = 0; i < 200; i++)
+            // A long warm-up: with 200 calls, a loaded machine's background JIT had not yet moved the paid path (many more
+            // methods than the free one) out of tier-0 and instrumented code, which inflated the paid side.
+            var warmup = args.SkipWhile(a => a != "--warmup").Skip(1).Select(a => int.TryParse(a, out var w) ? w : 0).FirstOrDefault(1000);
+            for (var i = 0; i < warmup; i++)
             {
                 await bench.FreeToolCall();
                 await bench.PaidToolCall();

@@ -24,6 +24,11 @@ if (args.Contains("--mcp-serve"))
     return await McpRatioDriver.ServeAsync();
 }
 
+if (args.Contains("--mcp-profile"))
+{
+    return await McpRatioDriver.ProfileAsync(args);
+}
+
 if (args.Contains("--mcp-ratio"))
 {
     return await McpRatioDriver.RunAsync(args);
