@@ -16,13 +16,12 @@ internal sealed class HttpPaywall(MppTestServer payments, ConcurrentDictionary<s
     /// <summary>Turns the paywall on, once a tool with <see cref="McpTestTool.ChargeOverHttp"/> was added (until then every request passes untouched).</summary>
     public void Activate() => _active = true;
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>The middleware: a request passes straight through (no async state machine) while no tool is charged over HTTP.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        _active && HttpMethods.IsPost(context.Request.Method) ? ChargeAsync(context, next) : next(context);
+
+    private async Task ChargeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!_active || !HttpMethods.IsPost(context.Request.Method))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
 
         context.Request.EnableBuffering();
         string? toolName = null;
