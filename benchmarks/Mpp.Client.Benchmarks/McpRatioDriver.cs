@@ -41,10 +41,16 @@ internal static class McpRatioDriver
             Func<Task<int>> call = paid ? bench.PaidToolCall : bench.FreeToolCall;
             var watch = Stopwatch.StartNew();
             var calls = 0;
+            var next = 10;
             while (watch.Elapsed.TotalSeconds < seconds)
             {
                 await call();
                 calls++;
+                if (watch.Elapsed.TotalSeconds >= next)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {calls} calls at {next} s"));
+                    next += 10;
+                }
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(paid ? "paid" : "free")} calls: {calls} in {watch.Elapsed.TotalSeconds:F1} s"));
