@@ -14,27 +14,43 @@ namespace Mpp.Client.Benchmarks;
 [MemoryDiagnoser]
 public class McpToolCallBenchmarks
 {
-    private McpTestServer _server = null!;
+    private McpTestServer? _server;
     private Clients _clients = null!;
     private McpClient _client = null!;
+    private McpClient _bare = null!;
+
+    /// <summary>An MCP endpoint served elsewhere (<c>--mcp-serve</c> in another process); null to start the server here.</summary>
+    internal Uri? ExternalEndpoint { get; init; }
+
+    /// <summary>Starts the server with the benchmark's two tools: <c>free</c> and <c>paid</c> (1 usd-cent unit).</summary>
+    internal static async Task<McpTestServer> StartServerAsync()
+    {
+        var server = await McpTestServer.StartAsync();
+        server.AddTool(new McpTestTool("free"));
+        server.AddTool(new McpTestTool("paid", new PriceOption("1")));
+        return server;
+    }
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _server = await McpTestServer.StartAsync();
-        _server.AddTool(new McpTestTool("free"));
-        _server.AddTool(new McpTestTool("paid", new PriceOption("1")));
+        _server = ExternalEndpoint is null ? await StartServerAsync() : null;
         _clients = Clients.Uncapped();
-        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _server.Endpoint, TransportMode = HttpTransportMode.StreamableHttp }, _clients.Bare);
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = ExternalEndpoint ?? _server!.Endpoint, TransportMode = HttpTransportMode.StreamableHttp }, _clients.Bare);
         _client = await McpClient.CreateAsync(transport.WithMppPayments(_clients.Provider));
+        _bare = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = ExternalEndpoint ?? _server!.Endpoint, TransportMode = HttpTransportMode.StreamableHttp }, _clients.Bare));
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
         await _client.DisposeAsync();
+        await _bare.DisposeAsync();
         await _clients.DisposeAsync();
-        await _server.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 
     [Benchmark(Baseline = true)]
@@ -49,5 +65,13 @@ public class McpToolCallBenchmarks
     {
         var result = await _client.CallToolAsync("paid");
         return result.GetPaymentReceipt() is null ? throw new InvalidOperationException("paid call without a receipt") : result.Content.Count;
+    }
+
+    /// <summary>The free call through a plain SDK client (no <see cref="McpPaymentTransport"/>): the SDK's round trip alone.</summary>
+    [Benchmark]
+    public async Task<int> BareFreeToolCall()
+    {
+        var result = await _bare.CallToolAsync("free");
+        return result.Content.Count;
     }
 }

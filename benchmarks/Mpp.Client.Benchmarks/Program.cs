@@ -19,6 +19,16 @@ if (args.Contains("--paid-ratio"))
     return await PaidRatioDriver.RunAsync(args);
 }
 
+if (args.Contains("--mcp-serve"))
+{
+    return await McpRatioDriver.ServeAsync();
+}
+
+if (args.Contains("--mcp-profile"))
+{
+    return await McpRatioDriver.ProfileAsync(args);
+}
+
 if (args.Contains("--mcp-ratio"))
 {
     return await McpRatioDriver.RunAsync(args);

@@ -24,6 +24,7 @@ public sealed class McpTestServer : IAsyncDisposable
     private const int MaxRecorded = 10_000;
     private readonly McpTestServerOptions _options;
     private readonly McpPaywall _paywall;
+    private readonly HttpPaywall _httpPaywall;
     private readonly ConcurrentDictionary<string, McpTestTool> _tools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (PriceOption? Price, string Text)> _resources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (PriceOption? Price, string Text)> _prompts = new(StringComparer.Ordinal);
@@ -39,6 +40,7 @@ public sealed class McpTestServer : IAsyncDisposable
         _options = options;
         Payments = payments;
         _paywall = new McpPaywall(payments, options);
+        _httpPaywall = new HttpPaywall(payments, _tools);
     }
 
     /// <summary>The streamable HTTP endpoint, e.g. <c>http://127.0.0.1:5123/mcp</c>.</summary>
@@ -89,6 +91,11 @@ public sealed class McpTestServer : IAsyncDisposable
         }
 
         _tools[tool.Name] = tool;
+        if (tool.ChargeOverHttp)
+        {
+            _httpPaywall.Activate();
+        }
+
         return this;
     }
 
@@ -178,7 +185,7 @@ public sealed class McpTestServer : IAsyncDisposable
             builder.Services.AddRouting();
             builder.Services.AddMcpServer(Configure).WithHttpTransport();
         });
-        app.Use(new HttpPaywall(Payments, _tools).InvokeAsync);
+        app.Use(_httpPaywall.InvokeAsync);
         app.MapMcp("/mcp");
         _app = app;
         var baseAddress = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
@@ -203,6 +210,23 @@ public sealed class McpTestServer : IAsyncDisposable
             Prompts = [.. _prompts.Keys.Select(static name => new Prompt { Name = name })],
         });
         options.Handlers.GetPromptHandler = GetPromptAsync;
+        options.Filters.Message.IncomingFilters.Add(_paywall.Filter(PaidPathOf));
+    }
+
+    /// <summary>The payment route of a request for a paid tool, resource or prompt of this server; null for anything else.</summary>
+    private string? PaidPathOf(JsonRpcRequest request)
+    {
+        string? Param(string name) => request.Params is JsonObject p && p[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        return request.Method switch
+        {
+            RequestMethods.ToolsCall when Param("name") is { } name && _tools.TryGetValue(name, out var tool) && tool.Price is not null && !tool.ChargeOverHttp
+                => McpPaywall.PathOf("tools", name),
+            RequestMethods.ResourcesRead when Param("uri") is { } uri && _resources.TryGetValue(uri, out var resource) && resource.Price is not null
+                => McpPaywall.PathOf("resources", uri),
+            RequestMethods.PromptsGet when Param("name") is { } name && _prompts.TryGetValue(name, out var prompt) && prompt.Price is not null
+                => McpPaywall.PathOf("prompts", name),
+            _ => null,
+        };
     }
 
     private async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
@@ -217,7 +241,7 @@ public sealed class McpTestServer : IAsyncDisposable
         JsonObject? receipt = null;
         if (tool.Price is not null && !tool.ChargeOverHttp)
         {
-            var gate = await _paywall.GateAsync(McpPaywall.PathOf("tools", name), context.Params!.Meta, toolResults: true, cancellationToken).ConfigureAwait(false);
+            var gate = McpPaywall.VerdictOf(context);
             if (gate.Refusal is { } refusal)
             {
                 return refusal;
@@ -241,7 +265,7 @@ public sealed class McpTestServer : IAsyncDisposable
         };
     }
 
-    private async ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> context, CancellationToken cancellationToken)
+    private ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> context, CancellationToken cancellationToken)
     {
         var uri = context.Params?.Uri ?? string.Empty;
         if (!_resources.TryGetValue(uri, out var resource))
@@ -250,17 +274,16 @@ public sealed class McpTestServer : IAsyncDisposable
         }
 
         RecordCapability(context.Server);
-        var receipt = resource.Price is null ? null
-            : (await _paywall.GateAsync(McpPaywall.PathOf("resources", uri), context.Params!.Meta, toolResults: false, cancellationToken).ConfigureAwait(false)).Receipt;
+        var receipt = resource.Price is null ? null : McpPaywall.VerdictOf(context).Receipt;
         _calls.AddOrUpdate(uri, 1, static (_, n) => n + 1);
-        return new ReadResourceResult
+        return ValueTask.FromResult(new ReadResourceResult
         {
             Contents = [new TextResourceContents { Uri = uri, Text = resource.Text }],
             Meta = receipt is null ? null : new JsonObject { [McpPaymentMeta.ReceiptKey] = receipt },
-        };
+        });
     }
 
-    private async ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> context, CancellationToken cancellationToken)
+    private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> context, CancellationToken cancellationToken)
     {
         var name = context.Params?.Name ?? string.Empty;
         if (!_prompts.TryGetValue(name, out var prompt))
@@ -269,14 +292,13 @@ public sealed class McpTestServer : IAsyncDisposable
         }
 
         RecordCapability(context.Server);
-        var receipt = prompt.Price is null ? null
-            : (await _paywall.GateAsync(McpPaywall.PathOf("prompts", name), context.Params!.Meta, toolResults: false, cancellationToken).ConfigureAwait(false)).Receipt;
+        var receipt = prompt.Price is null ? null : McpPaywall.VerdictOf(context).Receipt;
         _calls.AddOrUpdate(name, 1, static (_, n) => n + 1);
-        return new GetPromptResult
+        return ValueTask.FromResult(new GetPromptResult
         {
             Messages = [new PromptMessage { Role = Role.User, Content = new TextContentBlock { Text = prompt.Text } }],
             Meta = receipt is null ? null : new JsonObject { [McpPaymentMeta.ReceiptKey] = receipt },
-        };
+        });
     }
 
     private void RecordCapability(McpServer server)

@@ -11,13 +11,17 @@ namespace Mpp.Client.Mcp.Testing.Internal;
 /// </summary>
 internal sealed class HttpPaywall(MppTestServer payments, ConcurrentDictionary<string, McpTestTool> tools)
 {
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    private volatile bool _active;
+
+    /// <summary>Turns the paywall on, once a tool with <see cref="McpTestTool.ChargeOverHttp"/> was added (until then every request passes untouched).</summary>
+    public void Activate() => _active = true;
+
+    /// <summary>The middleware: a request passes straight through (no async state machine) while no tool is charged over HTTP.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        _active && HttpMethods.IsPost(context.Request.Method) ? ChargeAsync(context, next) : next(context);
+
+    private async Task ChargeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || tools.Values.All(static t => !t.ChargeOverHttp))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
 
         context.Request.EnableBuffering();
         string? toolName = null;

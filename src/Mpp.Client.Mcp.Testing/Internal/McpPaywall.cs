@@ -1,17 +1,24 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using Mpp.Client.Protocol;
 
 namespace Mpp.Client.Mcp.Testing.Internal;
 
 /// <summary>
-/// The server side of the MCP payment transport: challenges as JSON objects in a <c>-32042</c> error, the credential read
-/// from <c>params._meta</c>, judged by the <see cref="MppTestServer"/>, the receipt written for <c>result._meta</c>.
+/// The server side of the MCP payment transport, as an incoming message filter of the SDK: a paid request is judged before
+/// the SDK dispatches it. Challenges go out as JSON objects in a <c>-32042</c> error, the credential is read from
+/// <c>params._meta</c> and judged by the <see cref="MppTestServer"/>, the receipt is handed to the handler for
+/// <c>result._meta</c>. Errors are answered from the filter itself, not thrown through the SDK's handler chain (a thrown
+/// <see cref="McpProtocolException"/> unwinds a dozen async frames of filters and handlers, which cost the server about as
+/// much CPU as the rest of the payment).
 /// </summary>
 internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions options)
 {
+    private const string GateKey = "Mpp.Client.Mcp.Testing.Gate";
     private int _credentials;
 
     public static JsonElement EmptySchema { get; } = JsonDocument.Parse("""{"type":"object"}""").RootElement.Clone();
@@ -22,25 +29,55 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
     public static string PathOf(string kind, string name) => "/" + kind + "/" + Uri.EscapeDataString(name);
 
     /// <summary>
-    /// Lets a paid call through with its receipt, or answers it: throws the <c>-32042</c>/<c>-32043</c> error, or (for
-    /// tools, in the styles that use them) returns the tool result to answer instead.
+    /// The filter: <paramref name="paidPathOf"/> names the payment route of a paid request (null lets the request through
+    /// unjudged). A refused request is answered here; an accepted one goes on with its verdict for <see cref="VerdictOf"/>.
     /// </summary>
-    public async Task<(JsonObject? Receipt, CallToolResult? Refusal)> GateAsync(string path, JsonObject? meta, bool toolResults, CancellationToken cancellationToken)
+    public McpMessageFilter Filter(Func<JsonRpcRequest, string?> paidPathOf) => next => async (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is not JsonRpcRequest request || paidPathOf(request) is not { } path)
+        {
+            await next(context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var meta = request.Params is JsonObject p && p["_meta"] is JsonObject m ? m : null;
+        var (verdict, error) = await JudgeAsync(path, meta, toolResults: request.Method == RequestMethods.ToolsCall, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            // The filter's server is bound to the request's destination (over streamable HTTP, the POST it came on).
+            await context.Server.SendMessageAsync(new JsonRpcError { Id = request.Id, Error = error }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        context.Items[GateKey] = verdict;
+        await next(context, cancellationToken).ConfigureAwait(false);
+    };
+
+    /// <summary>
+    /// What the filter decided for a paid request that reached its handler: the receipt for <c>result._meta</c>, or (tool
+    /// results styles) the tool result to answer instead.
+    /// </summary>
+    public static (JsonObject? Receipt, CallToolResult? Refusal) VerdictOf(MessageContext context) =>
+        context.Items.TryGetValue(GateKey, out var v) && v is Verdict verdict
+            ? (verdict.Receipt, verdict.Refusal)
+            : throw new McpProtocolException("The payment filter did not judge this paid request.", McpErrorCode.InternalError);
+
+    private async Task<(Verdict? Verdict, JsonRpcErrorDetail? Error)> JudgeAsync(string path, JsonObject? meta, bool toolResults, CancellationToken cancellationToken)
     {
         if (meta?[McpPaymentMeta.CredentialKey] is not { } node)
         {
             var required = await DataAsync(path, null, cancellationToken).ConfigureAwait(false);
             if (toolResults && options.ChallengeInToolResult)
             {
-                return (null, new CallToolResult
+                return (new Verdict(null, new CallToolResult
                 {
                     IsError = true,
                     Content = [new TextContentBlock { Text = "Payment Required" }],
-                    Meta = new JsonObject { [McpPaymentMeta.PaymentRequiredKey] = required },
-                });
+                    Meta = new JsonObject { [McpPaymentMeta.PaymentRequiredKey] = JsonObject.Create(required) },
+                }), null);
             }
 
-            throw Error(McpPaymentMeta.PaymentRequiredCode, "Payment Required", required);
+            return (null, new JsonRpcErrorDetail { Code = McpPaymentMeta.PaymentRequiredCode, Message = "Payment Required", Data = Members(required) });
         }
 
         Interlocked.Increment(ref _credentials);
@@ -52,33 +89,40 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
         catch (Exception ex) when (ex is MppFormatException or ArgumentException or JsonException)
         {
             // The draft: a malformed credential is "Invalid params" (-32602). The message names the member, never its value.
-            throw new McpProtocolException("Invalid params: malformed payment credential.", McpErrorCode.InvalidParams);
+            return (null, new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidParams, Message = "Invalid params: malformed payment credential." });
         }
 
-        var verdict = await payments.VerifyAsync(credential, path, cancellationToken).ConfigureAwait(false);
-        if (verdict.Succeeded)
+        var verification = await payments.VerifyAsync(credential, path, cancellationToken).ConfigureAwait(false);
+        if (verification.Succeeded)
         {
-            var receipt = JsonNode.Parse(Base64Url.Decode(verdict.Receipt!.Serialize()))!.AsObject();
+            var receipt = JsonNode.Parse(Base64Url.Decode(verification.Receipt!.Serialize()))!.AsObject();
             receipt["challengeId"] ??= credential.Challenge.Id;
-            return (receipt, null);
+            return (new Verdict(receipt, null), null);
         }
 
         if (toolResults && options.RejectionStyle == McpRejectionStyle.ToolResult)
         {
-            return (null, new CallToolResult
+            return (new Verdict(null, new CallToolResult
             {
                 IsError = true,
-                Content = [new TextContentBlock { Text = $"MCP error {McpPaymentMeta.PaymentVerificationFailedCode}: Payment verification failed: {verdict.Detail}" }],
-            });
+                Content = [new TextContentBlock { Text = $"MCP error {McpPaymentMeta.PaymentVerificationFailedCode}: Payment verification failed: {verification.Detail}" }],
+            }), null);
         }
 
-        throw Error(McpPaymentMeta.PaymentVerificationFailedCode, "Payment Verification Failed", await DataAsync(path, verdict, cancellationToken).ConfigureAwait(false));
+        var data = await DataAsync(path, verification, cancellationToken).ConfigureAwait(false);
+        return (null, new JsonRpcErrorDetail { Code = McpPaymentMeta.PaymentVerificationFailedCode, Message = "Payment Verification Failed", Data = Members(data) });
     }
 
     /// <summary>A credential as the MCP transport carries it: an object whose <c>challenge.request</c> is an object.</summary>
     private static Credential Parse(JsonNode node)
     {
-        using var doc = JsonDocument.Parse(node.ToJsonString());
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            node.WriteTo(writer);
+        }
+
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("challenge", out var challenge) || challenge.ValueKind != JsonValueKind.Object
@@ -92,77 +136,88 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
         return Credential.Create(Challenge.FromJson(challenge), payload.Clone(), source);
     }
 
-    private async Task<JsonObject> DataAsync(string path, CredentialVerification? refused, CancellationToken cancellationToken)
+    /// <summary>The error's <c>data</c> (or the tool result's <c>payment-required</c>): fresh challenges, the problem, and why a credential was refused.</summary>
+    private async Task<JsonElement> DataAsync(string path, CredentialVerification? refused, CancellationToken cancellationToken)
     {
-        var challenges = new JsonArray();
-        foreach (var c in await payments.IssueChallengesAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            challenges.Add((JsonNode)ToJson(c));
-        }
-
+        var challenges = await payments.IssueChallengesAsync(path, cancellationToken).ConfigureAwait(false);
         var kind = refused?.Problem ?? PaymentProblemType.PaymentRequired;
-        var data = new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["httpStatus"] = 402,
-            ["challenges"] = challenges,
-            ["problem"] = new JsonObject
+            writer.WriteStartObject();
+            writer.WriteNumber("httpStatus", 402);
+            writer.WriteStartArray("challenges");
+            foreach (var c in challenges)
             {
-                ["type"] = PaymentProblem.TypeUri(kind),
-                ["title"] = refused is null ? "Payment Required" : "Payment Verification Failed",
-                ["status"] = 402,
-                ["detail"] = refused?.Detail ?? "Payment required for access.",
-            },
-        };
-        if (refused is not null)
-        {
-            data["failure"] = new JsonObject { ["reason"] = kind.ToString(), ["detail"] = refused.Detail };
+                WriteChallenge(writer, c);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("problem");
+            writer.WriteString("type", PaymentProblem.TypeUri(kind));
+            writer.WriteString("title", refused is null ? "Payment Required" : "Payment Verification Failed");
+            writer.WriteNumber("status", 402);
+            writer.WriteString("detail", refused?.Detail ?? "Payment required for access.");
+            writer.WriteEndObject();
+            if (refused is not null)
+            {
+                writer.WriteStartObject("failure");
+                writer.WriteString("reason", kind.ToString());
+                writer.WriteString("detail", refused.Detail);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
         }
 
-        return data;
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
     }
 
-    private static JsonObject ToJson(Challenge c)
+    /// <summary>An error's <c>data</c> in the type the SDK serializes it as (what it makes of an exception's <c>Data</c>).</summary>
+    private static Dictionary<string, JsonElement> Members(JsonElement data)
     {
-        var o = new JsonObject
+        var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in data.EnumerateObject())
         {
-            ["id"] = c.Id,
-            ["realm"] = c.Realm,
-            ["method"] = c.Method,
-            ["intent"] = c.Intent,
-            ["request"] = JsonNode.Parse(c.Request.GetRawText()),
-        };
+            members[property.Name] = property.Value;
+        }
+
+        return members;
+    }
+
+    private static void WriteChallenge(Utf8JsonWriter writer, Challenge c)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", c.Id);
+        writer.WriteString("realm", c.Realm);
+        writer.WriteString("method", c.Method);
+        writer.WriteString("intent", c.Intent);
+        writer.WritePropertyName("request");
+        c.Request.WriteTo(writer);
         if (c.Expires is { } expires)
         {
-            o["expires"] = expires;
+            writer.WriteString("expires", expires);
         }
 
         if (c.Description is { } description)
         {
-            o["description"] = description;
+            writer.WriteString("description", description);
         }
 
         if (c.Digest is { } digest)
         {
-            o["digest"] = digest;
+            writer.WriteString("digest", digest);
         }
 
         if (c.Opaque is { } opaque)
         {
-            o["opaque"] = opaque;
+            writer.WriteString("opaque", opaque);
         }
 
-        return o;
+        writer.WriteEndObject();
     }
 
-    private static McpProtocolException Error(int code, string message, JsonObject data)
-    {
-        var error = new McpProtocolException(message, (McpErrorCode)code);
-        foreach (var (key, value) in data)
-        {
-            using var doc = JsonDocument.Parse(value?.ToJsonString() ?? "null");
-            error.Data[key] = doc.RootElement.Clone(); // the SDK writes Exception.Data as error.data
-        }
-
-        return error;
-    }
+    /// <summary>The filter's decision on a paid request it let through.</summary>
+    private sealed record Verdict(JsonObject? Receipt, CallToolResult? Refusal);
 }

@@ -15,16 +15,8 @@ internal static class McpPaymentData
         _ => null,
     };
 
-    public static JsonElement? Parse(JsonNode? node)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        using var doc = JsonDocument.Parse(node.ToJsonString());
-        return doc.RootElement.Clone();
-    }
+    public static JsonElement? Parse(JsonNode? node) =>
+        node is null ? null : JsonSerializer.SerializeToElement(node, McpJsonContext.Default.JsonNode); // UTF-8 straight to an element, no string
 
     /// <summary>
     /// Reads <c>{challenges: [...], problem?}</c>: true when <c>challenges</c> is a non-empty array (what tells a payment
