@@ -10,7 +10,8 @@ namespace Mpp.Client.Tempo.Keys;
 /// <remarks>
 /// Signing is NBitcoin.Secp256k1's C# port of libsecp256k1 (<see cref="ECPrivKey.TrySignECDSA(ReadOnlySpan{byte}, INonceFunction?, out int, out SecpECDSASignature?)"/>):
 /// RFC 6979 deterministic k, s normalised to the lower half (as libsecp256k1's <c>secp256k1_ecdsa_sign</c>), and the
-/// recovery id from the same computation. It signs byte for byte as Nethereum's <c>EthECKey.SignAndCalculateV</c>
+/// recovery id from the same computation. The RFC 6979 nonce comes from <see cref="Rfc6979Nonce"/> (the same bytes as
+/// the library's own nonce function, without its per-signature hash objects). It signs byte for byte as Nethereum's <c>EthECKey.SignAndCalculateV</c>
 /// (RFC 6979 over BouncyCastle, which this package used before and the tests cross-check against) and as ox/viem
 /// (@noble/curves, RFC 6979, low-s), at a fraction of the cost: Nethereum finds v by recovering the public key for
 /// each candidate, which dominated credential creation (BENCHMARKS.md, "Tempo credential creation").
@@ -88,7 +89,7 @@ internal sealed class TempoPrivateKey
         }
 
         // A recovery id of 2 or 3 (R.x ≥ n, probability about 2^-127) cannot be written as an Ethereum v.
-        if (!_key.TrySignECDSA(digest, nonceFunction: null, out var recoveryId, out var signature) || signature is null || recoveryId > 1)
+        if (!_key.TrySignECDSA(digest, Rfc6979Nonce.Instance, out var recoveryId, out var signature) || signature is null || recoveryId > 1)
         {
             throw new InvalidOperationException("secp256k1 signing failed for this digest.");
         }
