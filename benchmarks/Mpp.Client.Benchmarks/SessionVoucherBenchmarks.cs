@@ -42,7 +42,7 @@ public class SessionVoucherBenchmarks
         var keyBytes = Convert.FromHexString(TempoCredentialBenchmarks.PrivateKeyHex[2..]);
         _nbitcoinKey = NBitcoinKey.Create(keyBytes);
         Span<byte> nonce = stackalloc byte[32];
-        Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
+        TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
         _nonce = new Scalar(nonce, out _);
         _signer = new TempoKeySigner(TempoPrivateKey.FromHex(TempoCredentialBenchmarks.PrivateKeyHex));
         _descriptor = new ChannelDescriptor(_signer.Address, TempoCredentialBenchmarks.Recipient, EscrowAbi.ZeroAddress, TempoCredentialBenchmarks.Token,
@@ -63,11 +63,11 @@ public class SessionVoucherBenchmarks
         return signature is null ? -1 : recoveryId;
     }
 
-    /// <summary>The same sign with <see cref="Rfc6979Nonce"/> (what <see cref="TempoPrivateKey"/> uses): same bytes.</summary>
+    /// <summary>The same sign with <see cref="TempoPrivateKey.Rfc6979Nonce"/> (what <see cref="TempoPrivateKey"/> uses): same bytes.</summary>
     [Benchmark]
     public int BareSignRfc6979Nonce()
     {
-        _nbitcoinKey.TrySignECDSA(_digest, Rfc6979Nonce.Instance, out var recoveryId, out var signature);
+        _nbitcoinKey.TrySignECDSA(_digest, TempoPrivateKey.Rfc6979Nonce.Instance, out var recoveryId, out var signature);
         return signature is null ? -1 : recoveryId;
     }
 
@@ -80,12 +80,12 @@ public class SessionVoucherBenchmarks
         return nonce[0];
     }
 
-    /// <summary>Part of the sign: the same nonce from <see cref="Rfc6979Nonce"/>.</summary>
+    /// <summary>Part of the sign: the same nonce from <see cref="TempoPrivateKey.Rfc6979Nonce"/>.</summary>
     [Benchmark]
     public byte SignPartNonceRfc6979()
     {
         Span<byte> nonce = stackalloc byte[32];
-        Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
+        TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
         return nonce[0];
     }
 

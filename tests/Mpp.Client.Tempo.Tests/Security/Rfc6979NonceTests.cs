@@ -4,7 +4,7 @@ using NBitcoin.Secp256k1;
 namespace Mpp.Client.Tempo.Tests.Security;
 
 /// <summary>
-/// <see cref="Rfc6979Nonce"/> replaces NBitcoin.Secp256k1's own RFC 6979 nonce function on the built-in key's signing
+/// <see cref="TempoPrivateKey.Rfc6979Nonce"/> replaces NBitcoin.Secp256k1's own RFC 6979 nonce function on the built-in key's signing
 /// path: it must give the very same nonces (first attempt and retries), hence the very same signatures and recovery ids.
 /// </summary>
 public sealed class Rfc6979NonceTests
@@ -51,7 +51,7 @@ public sealed class Rfc6979NonceTests
                 var theirs = new byte[32];
                 var ours = new byte[32];
                 Assert.True(RFC6979NonceFunction.Instance.TryGetNonce(theirs, message, key, default, counter));
-                Assert.True(Rfc6979Nonce.Instance.TryGetNonce(ours, message, key, default, counter));
+                Assert.True(TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(ours, message, key, default, counter));
                 Assert.Equal(theirs, ours);
             }
         }
@@ -64,7 +64,7 @@ public sealed class Rfc6979NonceTests
         {
             using var nbitcoin = ECPrivKey.Create(key);
             Assert.True(nbitcoin.TrySignECDSA(message, null, out var expectedId, out var expected));
-            Assert.True(nbitcoin.TrySignECDSA(message, Rfc6979Nonce.Instance, out var actualId, out var actual));
+            Assert.True(nbitcoin.TrySignECDSA(message, TempoPrivateKey.Rfc6979Nonce.Instance, out var actualId, out var actual));
             var expectedBytes = new byte[64];
             var actualBytes = new byte[64];
             expected!.WriteCompactToSpan(expectedBytes);
@@ -80,10 +80,10 @@ public sealed class Rfc6979NonceTests
         var key = One();
         var message = new byte[32];
         var nonce = new byte[32];
-        Assert.False(Rfc6979Nonce.Instance.TryGetNonce(nonce, message, key, new byte[16], 0));
-        Assert.False(Rfc6979Nonce.Instance.TryGetNonce(nonce, message.AsSpan(1), key, default, 0));
-        Assert.False(Rfc6979Nonce.Instance.TryGetNonce(nonce, message, key.AsSpan(1), default, 0));
-        Assert.False(Rfc6979Nonce.Instance.TryGetNonce(nonce.AsSpan(1), message, key, default, 0));
+        Assert.False(TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, message, key, new byte[16], 0));
+        Assert.False(TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, message.AsSpan(1), key, default, 0));
+        Assert.False(TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, message, key.AsSpan(1), default, 0));
+        Assert.False(TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce.AsSpan(1), message, key, default, 0));
         Assert.Equal(new byte[32], nonce);
     }
 }
