@@ -13,8 +13,9 @@ namespace Mpp.Client.Tempo.Keys;
 /// Signing is NBitcoin.Secp256k1's C# port of libsecp256k1 (<see cref="ECPrivKey.TrySignECDSA(ReadOnlySpan{byte}, INonceFunction?, out int, out SecpECDSASignature?)"/>):
 /// RFC 6979 deterministic k, s normalised to the lower half (as libsecp256k1's <c>secp256k1_ecdsa_sign</c>), and the
 /// recovery id from the same computation. The RFC 6979 nonce comes from <see cref="Rfc6979Nonce"/> (the same bytes as
-/// the library's own nonce function, without its per-signature hash objects). It signs byte for byte as Nethereum's <c>EthECKey.SignAndCalculateV</c>
-/// (RFC 6979 over BouncyCastle, which this package used before and the tests cross-check against) and as ox/viem
+/// the library's own nonce function, without its per-signature hash objects). It signs byte for byte as Nethereum's
+/// <c>EthECKey.SignAndCalculateV</c> (RFC 6979 over BouncyCastle, which this package used before and the tests
+/// cross-check against) and as ox/viem
 /// (@noble/curves, RFC 6979, low-s), at a fraction of the cost: Nethereum finds v by recovering the public key for
 /// each candidate, which dominated credential creation (BENCHMARKS.md, "Tempo credential creation").
 /// </remarks>
