@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Mpp.Client.Tempo.Encoding;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.Tempo.Session;
+using NBitcoin.Secp256k1;
 using NBitcoinKey = NBitcoin.Secp256k1.ECPrivKey;
 
 namespace Mpp.Client.Benchmarks;
@@ -11,7 +12,9 @@ namespace Mpp.Client.Benchmarks;
 /// One tempo/session voucher as the payer makes it per request: the v2 EIP-712 digest (domain separator, struct hash,
 /// 0x1901 digest), the secp256k1 sign through the built-in signer (low-s, v = 27/28), and the 65-byte hex; then the
 /// credential payload JSON around it. Beside them the server's check (recover the signer). The baseline is the floor
-/// every voucher pays: a bare NBitcoin.Secp256k1 sign of a 32-byte digest with recovery id, in the same run.
+/// every voucher pays: a bare NBitcoin.Secp256k1 sign of a 32-byte digest with recovery id (its own RFC 6979 nonce
+/// function), in the same run. The Sign* rows take that sign apart (nonce, k·G, k⁻¹); <see cref="VoucherAllCores"/>
+/// signs vouchers on every core at once (per-voucher time = wall time / vouchers).
 /// </summary>
 [MemoryDiagnoser]
 public class SessionVoucherBenchmarks
@@ -24,7 +27,11 @@ public class SessionVoucherBenchmarks
 
     private static readonly BigInteger Amount = 250_000;
 
+    private const int ParallelVouchers = 64;
+
     private readonly byte[] _digest = Convert.FromHexString(ViemDigest[2..]);
+    private readonly byte[] _secret = Convert.FromHexString(TempoCredentialBenchmarks.PrivateKeyHex[2..]);
+    private Scalar _nonce;
     private NBitcoinKey _nbitcoinKey = null!;
     private TempoKeySigner _signer = null!;
     private ChannelDescriptor _descriptor = null!;
@@ -34,6 +41,9 @@ public class SessionVoucherBenchmarks
     {
         var keyBytes = Convert.FromHexString(TempoCredentialBenchmarks.PrivateKeyHex[2..]);
         _nbitcoinKey = NBitcoinKey.Create(keyBytes);
+        Span<byte> nonce = stackalloc byte[32];
+        TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
+        _nonce = new Scalar(nonce, out _);
         _signer = new TempoKeySigner(TempoPrivateKey.FromHex(TempoCredentialBenchmarks.PrivateKeyHex));
         _descriptor = new ChannelDescriptor(_signer.Address, TempoCredentialBenchmarks.Recipient, EscrowAbi.ZeroAddress, TempoCredentialBenchmarks.Token,
             ChannelId, _signer.Address, ChannelId);
@@ -53,6 +63,40 @@ public class SessionVoucherBenchmarks
         return signature is null ? -1 : recoveryId;
     }
 
+    /// <summary>The same sign with <see cref="TempoPrivateKey.Rfc6979Nonce"/> (what <see cref="TempoPrivateKey"/> uses): same bytes.</summary>
+    [Benchmark]
+    public int BareSignRfc6979Nonce()
+    {
+        _nbitcoinKey.TrySignECDSA(_digest, TempoPrivateKey.Rfc6979Nonce.Instance, out var recoveryId, out var signature);
+        return signature is null ? -1 : recoveryId;
+    }
+
+    /// <summary>Part of the sign: NBitcoin's own RFC 6979 nonce.</summary>
+    [Benchmark]
+    public byte SignPartNonceNBitcoin()
+    {
+        Span<byte> nonce = stackalloc byte[32];
+        RFC6979NonceFunction.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
+        return nonce[0];
+    }
+
+    /// <summary>Part of the sign: the same nonce from <see cref="TempoPrivateKey.Rfc6979Nonce"/>.</summary>
+    [Benchmark]
+    public byte SignPartNonceRfc6979()
+    {
+        Span<byte> nonce = stackalloc byte[32];
+        TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
+        return nonce[0];
+    }
+
+    /// <summary>Part of the sign: R = k·G (constant-time comb over the precomputed table) and its affine x.</summary>
+    [Benchmark]
+    public bool SignPartNonceTimesG() => ECMultGenContext.Instance.MultGen(_nonce).ToGroupElement().x.IsOdd;
+
+    /// <summary>Part of the sign: k⁻¹ mod n (constant time).</summary>
+    [Benchmark]
+    public bool SignPartNonceInverse() => _nonce.Inverse().IsHigh;
+
     /// <summary>The EIP-712 digest only.</summary>
     [Benchmark]
     public byte[] VoucherDigest() => SessionVoucher.Hash(SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount);
@@ -61,6 +105,20 @@ public class SessionVoucherBenchmarks
     [Benchmark]
     public string Voucher() => SessionVoucher.SignAsync(_signer, SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount, CancellationToken.None)
         .GetAwaiter().GetResult().Signature;
+
+    /// <summary>Vouchers signed on every core at once (one signer shared); the mean is per voucher.</summary>
+    [Benchmark(OperationsPerInvoke = ParallelVouchers)]
+    public int VoucherAllCores()
+    {
+        var lengths = 0;
+        Parallel.For(0, ParallelVouchers, i =>
+        {
+            var signature = SessionVoucher.SignAsync(_signer, SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount + i, CancellationToken.None)
+                .GetAwaiter().GetResult().Signature;
+            Interlocked.Add(ref lengths, signature.Length);
+        });
+        return lengths;
+    }
 
     /// <summary>The voucher and its credential payload JSON (with the descriptor).</summary>
     [Benchmark]

@@ -17,13 +17,15 @@ internal static class TempoSigning
     private static readonly BigInteger HalfOrder = CurveOrder / 2;
 
     /// <exception cref="TempoSignerException">The signer failed or returned an unusable signature (no key material in the message).</exception>
-    public static async ValueTask<TempoSignature> SignAsync(ITempoSigner signer, byte[] digest, CancellationToken cancellationToken)
-    {
-        if (signer is TempoKeySigner builtIn)
-        {
-            return builtIn.Key.SignHash(digest);
-        }
+    /// <remarks>The built-in key signs synchronously (no state machine, no recovery: its signature comes straight from
+    /// libsecp256k1's computation, low-s with its own recovery id); every other signer is awaited and checked.</remarks>
+    public static ValueTask<TempoSignature> SignAsync(ITempoSigner signer, byte[] digest, CancellationToken cancellationToken) =>
+        signer is TempoKeySigner builtIn
+            ? new ValueTask<TempoSignature>(builtIn.Key.SignHash(digest))
+            : SignAndCheckAsync(signer, digest, cancellationToken);
 
+    private static async ValueTask<TempoSignature> SignAndCheckAsync(ITempoSigner signer, byte[] digest, CancellationToken cancellationToken)
+    {
         byte[] rsv;
         try
         {

@@ -74,14 +74,22 @@ internal static class SessionVoucher
 
     /// <summary>Signs a voucher through <paramref name="signer"/> (checked and low-s normalised by the wallet's signing path).</summary>
     /// <exception cref="TempoSignerException">The signer failed or returned an unusable signature.</exception>
-    public static async ValueTask<SignedVoucher> SignAsync(
+    public static ValueTask<SignedVoucher> SignAsync(
         ITempoSigner signer, SessionProtocol protocol, string escrow, ulong chainId, string channelId, BigInteger cumulativeAmount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signer);
         var digest = Hash(protocol, escrow, chainId, channelId, cumulativeAmount);
-        var signature = await TempoSigning.SignAsync(signer, digest, cancellationToken).ConfigureAwait(false);
-        return new SignedVoucher(AbiWords.NormalizeBytes32(channelId, "channel id"), cumulativeAmount, Hex.Encode(signature.ToRsv()));
+        var signing = TempoSigning.SignAsync(signer, digest, cancellationToken);
+        return signing.IsCompletedSuccessfully
+            ? new ValueTask<SignedVoucher>(Signed(channelId, cumulativeAmount, signing.Result))
+            : AwaitSignedAsync(signing, channelId, cumulativeAmount);
     }
+
+    private static async ValueTask<SignedVoucher> AwaitSignedAsync(ValueTask<TempoSignature> signing, string channelId, BigInteger cumulativeAmount) =>
+        Signed(channelId, cumulativeAmount, await signing.ConfigureAwait(false));
+
+    private static SignedVoucher Signed(string channelId, BigInteger cumulativeAmount, TempoSignature signature) =>
+        new(AbiWords.NormalizeBytes32(channelId, "channel id"), cumulativeAmount, Hex.Encode(signature.ToRsv()));
 
     /// <summary>The address (lower-case) that signed <paramref name="signature"/> (65-byte r ‖ s ‖ v with v 27/28 or 0/1,
     /// or 64-byte EIP-2098 compact) over the voucher.</summary>

@@ -129,6 +129,29 @@ public sealed class SessionVoucherTests
         Assert.Equal(builtIn, voucher);
     }
 
+    [Fact]
+    public async Task A_signer_that_answers_later_is_awaited_and_checked()
+    {
+        var other = TempoPrivateKey.FromHex("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+        await Assert.ThrowsAsync<TempoSignerException>(() =>
+            SessionVoucher.SignAsync(new LateSigner(Samples.Key.Address, other), SessionProtocol.V2, Escrow, ChainId, Bytes32(2), 7, CancellationToken.None).AsTask());
+
+        var late = await SessionVoucher.SignAsync(new LateSigner(Samples.Key.Address, Samples.Key), SessionProtocol.V2, Escrow, ChainId, Bytes32(2), 7, CancellationToken.None);
+        var builtIn = await SessionVoucher.SignAsync(Signer, SessionProtocol.V2, Escrow, ChainId, Bytes32(2), 7, CancellationToken.None);
+        Assert.Equal(builtIn, late);
+    }
+
+    private sealed class LateSigner(string address, TempoPrivateKey key) : ITempoSigner
+    {
+        public string Address => address;
+
+        public async ValueTask<byte[]> SignDigestAsync(ReadOnlyMemory<byte> digest, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return key.SignHash(digest.Span).ToRsv();
+        }
+    }
+
     private sealed class ForeignSigner(string address, TempoPrivateKey key) : ITempoSigner
     {
         public string Address => address;
