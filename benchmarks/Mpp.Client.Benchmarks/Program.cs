@@ -19,6 +19,11 @@ if (args.Contains("--paid-ratio"))
     return await PaidRatioDriver.RunAsync(args);
 }
 
+if (args.Contains("--session-ratio"))
+{
+    return await SessionRatioDriver.RunAsync(args);
+}
+
 if (args.Contains("--mcp-ratio"))
 {
     return await McpRatioDriver.RunAsync(args);
