@@ -94,7 +94,10 @@ public sealed partial class TempoTestVerifier
         var receipt = paid.Receipt!;
         var channelId = receipt.Reference.ToLowerInvariant();
         var request = context.Request;
-        var action = Credential.Parse(request.Headers.Authorization.ToString()).Payload.GetProperty("action").GetString();
+        // The credential was accepted, so it is in Authorization or, when the challenge said so, Payment-Authorization.
+        var field = request.Headers.Authorization.ToString();
+        var action = Credential.Parse(field.StartsWith("Payment ", StringComparison.OrdinalIgnoreCase) ? field : request.Headers[Challenge.PaymentAuthorizationHeader].ToString())
+            .Payload.GetProperty("action").GetString();
         if (action is "topUp" or "close" || (HttpMethods.IsPost(request.Method) && (request.ContentLength ?? 0) == 0))
         {
             // A companion request (a voucher answering payment-need-voucher, a top-up or a close): 204 + receipt.
@@ -157,7 +160,7 @@ public sealed partial class TempoTestVerifier
             if (!response.HasStarted)
             {
                 // The first token is charged before the response starts: its receipt header says so.
-                response.Headers["Payment-Receipt"] = ToReceipt(StateOf(challengeId, channelId, stream.Tokens.Count)).Serialize();
+                response.Headers["Payment-Receipt"] = ToReceipt(StateOf(challengeId, channelId, 1)).Serialize();
             }
 
             await WriteEventAsync(response, "message", stream.Tokens[i], aborted).ConfigureAwait(false);

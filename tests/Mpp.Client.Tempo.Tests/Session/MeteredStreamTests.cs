@@ -42,6 +42,7 @@ public sealed class MeteredStreamTests
             Assert.Same(receipt, events[^1]);
             var channel = Assert.Single(await sessions.ListChannelsAsync());
             Assert.Equal(run * Words.Length * Price, (long)receipt.Spent!.Value);
+            Assert.Equal(Words.Length, SessionReceipt.FromJson(System.Text.Json.JsonDocument.Parse(receipt.Data).RootElement).Units);
             Assert.Equal(payer.Verifier.SessionSpent(channel.ChannelId), receipt.Spent);
 
             // The request's own open/voucher paid the first token; the stream authorized one voucher per further token.
@@ -134,6 +135,7 @@ public sealed class MeteredStreamTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         var header = SessionReceipt.FromReceipt(PaymentReceipt.Parse(response.Headers.GetValues("Payment-Receipt").Single()));
         Assert.Equal(Price, (long)header.Spent);
+        Assert.Equal(1, header.Units);
 
         var items = new List<SseItem<string>>();
         await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
