@@ -29,6 +29,11 @@ if (args.Contains("--mcp-profile"))
     return await McpRatioDriver.ProfileAsync(args);
 }
 
+if (args.Contains("--session-ratio"))
+{
+    return await SessionRatioDriver.RunAsync(args);
+}
+
 if (args.Contains("--mcp-ratio"))
 {
     return await McpRatioDriver.RunAsync(args);

@@ -9,6 +9,8 @@
 // Payment Token minted on an embedded FAKE Stripe API, Mpp.Client.Stripe.Testing — nothing reaches stripe.com), and two
 // the budget refuses, and one paid over Lightning: a regtest BOLT11 invoice the server issues, paid through an
 // in-process FAKE LND node (Mpp.Client.Lightning.Testing: LND's REST interface over HTTPS, its certificate pinned).
+// Last, a second agent with its own budget streams a paid answer token by token over a Tempo session (a payment
+// channel on the fake chain's escrow, one off-chain voucher per token), prints the running cost, and closes the channel.
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,7 @@ using Mpp.Client.Policy;
 using Mpp.Client.Protocol;
 using Mpp.Client.Stripe.Testing;
 using Mpp.Client.Tempo;
+using Mpp.Client.Tempo.Session;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
 
@@ -40,7 +43,8 @@ await using var fakeStripe = await FakeStripe.StartAsync();
 // The Lightning side, regtest only: a fake LND node on loopback that can pay the invoices the server issues.
 await using var lnd = await FakeLndNode.StartAsync();
 
-await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddTempoVerifier(chain).AddStripeVerifier(fakeStripe).AddLightningVerifier(lnd));
+var tempoVerifier = new TempoTestVerifier(chain);
+await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddVerifier(tempoVerifier).AddStripeVerifier(fakeStripe).AddLightningVerifier(lnd));
 server.MapFree("/hello", "hello, agent");
 server.MapPaid("/weather", new PriceOption("5") { Description = "Current weather" });
 server.MapPaid("/forecast", new PriceOption("10") { Description = "7-day forecast" });
@@ -59,6 +63,10 @@ server.MapPaid("/quotes", new PriceOption("50000", TempoChains.PathUsd)
 
 server.MapPaid("/news", new PriceOption("3") { Method = "stripe", Recipient = null, Description = "Headlines, paid by card through Stripe (test mode)" });
 server.MapPaid("/haiku", new PriceOption("210", "sat") { Method = "lightning", Recipient = null, Description = "A haiku, paid over Lightning (regtest)" });
+
+// A metered answer: 0.001 pathUSD per token, streamed as server-sent events and paid per token from a session channel.
+string[] answer = ["Payment", " channels", " let", " an", " agent", " pay", " per", " token", ":", " one", " deposit", ",", " then", " signed", " vouchers", "."];
+tempoVerifier.MapSessionStream(server, "/chat", new TempoSessionStreamOptions { PricePerToken = "1000", Tokens = answer });
 
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
@@ -109,7 +117,56 @@ Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in test mo
 Console.WriteLine($"Our Tempo account now holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD (the fake chain charges no network fee; the wallet reserved one).");
 Console.WriteLine($"Fake Stripe (test mode): {fakeStripe.Tokens.Count} Shared Payment Token(s) minted, {fakeStripe.PaymentIntents.Count} PaymentIntent(s) succeeded.");
 Console.WriteLine($"Fake LND node (regtest): {lnd.PayAttempts.Count} invoice(s) paid; the server settled {server.SettledTotal("sat")} sat.");
+Console.WriteLine();
+await StreamOverSessionAsync();
 return 0;
+
+// A second agent, with its own budget (the deposit is reserved against it when the channel opens), streams a paid
+// answer: the request's 402 opens a channel with a 0.10 pathUSD deposit and pays the first token; each further token is
+// paid with a voucher the stream asks for (payment-need-voucher). Closing settles what was spent and refunds the rest.
+async Task StreamOverSessionAsync()
+{
+    var streamer = new ServiceCollection();
+    streamer.AddHttpClient()
+        .AddMppPayments(o =>
+        {
+            o.Budget.PerRequest["usd"] = "1.00";
+            o.Budget.PerDay["usd"] = "1.00";
+        })
+        .AddTempo(o =>
+        {
+            o.PrivateKey = tempoKey;
+            o.Rpc[TempoChains.TestnetChainId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = chain.Endpoint.ToString();
+            o.Session.MaxDeposit = "0.10"; // Mpp:Tempo:Session:MaxDeposit in an application
+        });
+    await using var streamerServices = streamer.BuildServiceProvider();
+    using var streamerHttp = streamerServices.GetRequiredService<IHttpClientFactory>().CreateClient();
+    var sessions = streamerServices.GetRequiredService<TempoSessions>();
+    var chat = server.Url("/chat");
+    var before = chain.BalanceOf(TempoChains.PathUsd, tempoPayer);
+
+    Console.WriteLine("GET /chat (a metered answer over a Tempo session, 0.001 pathUSD per token)");
+    var tokens = 0;
+    await foreach (var e in sessions.StreamAsync(streamerHttp, new HttpRequestMessage(HttpMethod.Get, chat)))
+    {
+        if (e.Kind == TempoStreamEventKind.Data)
+        {
+            tokens++;
+            var cost = 1000 + e.Authorized; // the request's own open paid the first token; vouchers paid the rest
+            Console.WriteLine($"    token {tokens,2} {('"' + e.Data + '"'),-12} running cost {Usd(cost)} pathUSD");
+        }
+        else if (e.Kind == TempoStreamEventKind.Receipt)
+        {
+            Console.WriteLine($"    in-stream receipt: the server charged {Usd(e.Spent!.Value)} pathUSD for {tokens} tokens");
+        }
+    }
+
+    var channel = (await sessions.ListChannelsAsync()).Single();
+    Console.WriteLine($"    channel {channel.ChannelId[..10]}… deposit {Usd(channel.Deposit)} pathUSD, {tokens - 1} voucher(s) signed off-chain after the open");
+    var closed = await sessions.CloseAsync(chat);
+    Console.WriteLine($"    closed: spent {Usd(closed.Spent)} pathUSD, refunded {Usd(closed.Refunded)} pathUSD (close transaction {closed.TransactionHash?[..10]}…)");
+    Console.WriteLine($"    our Tempo account: {Usd(before)} -> {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD; the session payee holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoVerifier.SessionPayee))} pathUSD");
+}
 
 static string Usd(System.Numerics.BigInteger baseUnits) => ((decimal)baseUnits / 1_000_000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
 

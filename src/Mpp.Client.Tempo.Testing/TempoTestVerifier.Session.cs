@@ -70,7 +70,7 @@ public sealed partial class TempoTestVerifier
         return doc.RootElement.Clone();
     }
 
-    private async Task<PaymentVerificationResult> VerifySessionAsync(Credential credential, CancellationToken cancellationToken)
+    private async Task<PaymentVerificationResult> VerifySessionAsync(Credential credential, string path, CancellationToken cancellationToken)
     {
         var request = TempoSessionRequestReader.Read(credential.Challenge);
         if (request.ChainId != _chain.ChainId || EvmAddress.Normalize(request.EscrowContract) != FakeTempoChain.ChannelEscrow)
@@ -96,17 +96,19 @@ public sealed partial class TempoTestVerifier
             return Fail("credential source does not match channel payer");
         }
 
+        // On a metered stream route the vouchers only authorize: the stream charges each token as it sends it.
+        var charge = !IsMetered(path);
         return payload switch
         {
-            SessionOpenPayload open => await OpenAsync(open, request, cancellationToken).ConfigureAwait(false),
-            SessionVoucherPayload voucher => Voucher(voucher.ChannelId, descriptor, voucher.CumulativeAmount, voucher.Signature, request.Amount),
+            SessionOpenPayload open => await OpenAsync(open, request, charge, cancellationToken).ConfigureAwait(false),
+            SessionVoucherPayload voucher => Voucher(voucher.ChannelId, descriptor, voucher.CumulativeAmount, voucher.Signature, request.Amount, charge),
             SessionTopUpPayload topUp => await TopUpAsync(topUp, cancellationToken).ConfigureAwait(false),
             SessionClosePayload close => await CloseAsync(close, cancellationToken).ConfigureAwait(false),
             _ => Malformed("unknown session action"),
         };
     }
 
-    private async Task<PaymentVerificationResult> OpenAsync(SessionOpenPayload open, TempoSessionRequest request, CancellationToken cancellationToken)
+    private async Task<PaymentVerificationResult> OpenAsync(SessionOpenPayload open, TempoSessionRequest request, bool charge, CancellationToken cancellationToken)
     {
         var raw = Hex.Decode(open.Transaction);
         var decoded = TempoTransactionDecoder.Decode(raw).Transaction;
@@ -143,13 +145,13 @@ public sealed partial class TempoTestVerifier
 
         lock (_gate)
         {
-            _channels[open.ChannelId.ToLowerInvariant()] = new ServedChannel(d, call.Deposit) { Accepted = open.CumulativeAmount, Spent = request.Amount, Units = 1 };
+            _channels[open.ChannelId.ToLowerInvariant()] = new ServedChannel(d, call.Deposit) { Accepted = open.CumulativeAmount, Spent = charge ? request.Amount : BigInteger.Zero, Units = charge ? 1 : 0 };
         }
 
-        return SessionSuccess(open.ChannelId, open.CumulativeAmount, request.Amount, 1, Hex.Encode(hash));
+        return SessionSuccess(open.ChannelId, open.CumulativeAmount, charge ? request.Amount : BigInteger.Zero, charge ? 1 : 0, Hex.Encode(hash));
     }
 
-    private PaymentVerificationResult Voucher(string channelId, ChannelDescriptor descriptor, BigInteger cumulative, string signature, BigInteger price)
+    private PaymentVerificationResult Voucher(string channelId, ChannelDescriptor descriptor, BigInteger cumulative, string signature, BigInteger price, bool charge)
     {
         lock (_gate)
         {
@@ -184,9 +186,14 @@ public sealed partial class TempoTestVerifier
             }
 
             channel.Accepted = BigInteger.Max(cumulative, channel.Accepted);
-            channel.Spent += price;
-            channel.Units++;
-            return SessionSuccess(channelId, channel.Accepted, channel.Spent, 1, null);
+            if (charge)
+            {
+                channel.Spent += price;
+                channel.Units++;
+            }
+
+            channel.Signal();
+            return SessionSuccess(channelId, channel.Accepted, channel.Spent, charge ? 1 : 0, null);
         }
     }
 
@@ -209,6 +216,7 @@ public sealed partial class TempoTestVerifier
             }
 
             channel.Deposit = _chain.GetChannel(topUp.ChannelId)?.Deposit ?? channel.Deposit;
+            channel.Signal();
             return SessionSuccess(topUp.ChannelId, channel.Accepted, channel.Spent, 0, Hex.Encode(hash));
         }
     }
@@ -230,6 +238,7 @@ public sealed partial class TempoTestVerifier
             }
 
             channel.Closed = true;
+            channel.Signal();
         }
 
         // The payee closes on chain capturing what it charged (mppx 0.11.0's captureAmount); the rest goes back to the payer.
@@ -303,5 +312,15 @@ public sealed partial class TempoTestVerifier
         public int Units { get; set; }
 
         public bool Closed { get; set; }
+
+        /// <summary>Completes when the channel next changes (a voucher accepted, a top-up, the close).</summary>
+        public TaskCompletionSource Changed { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Signal()
+        {
+            var changed = Changed;
+            Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
     }
 }

@@ -123,7 +123,7 @@ public sealed partial class TempoTestVerifier : ITestPaymentVerifier
         {
             try
             {
-                return await VerifySessionAsync(credential, cancellationToken).ConfigureAwait(false);
+                return await VerifySessionAsync(credential, context.Path, cancellationToken).ConfigureAwait(false);
             }
             catch (TempoRpcErrorException e)
             {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Mpp.Client.Testing;
 
 /// <summary>How a paid route (<see cref="MppTestServer.MapPaid(string, PaidRouteOptions)"/>) prices, answers and misbehaves.</summary>
@@ -14,6 +16,15 @@ public sealed class PaidRouteOptions
 
     /// <summary>The paid response's <c>Content-Type</c>. Default <c>application/json</c>.</summary>
     public string ResponseContentType { get; init; } = "application/json";
+
+    /// <summary>
+    /// Writes the answer to an accepted payment in place of <see cref="ResponseBody"/> (e.g. a server-sent event stream
+    /// metered as it goes), or <see langword="null"/> (the default). It runs after the payment is recorded, with status 200,
+    /// <c>Cache-Control: private</c> and the <c>Payment-Receipt</c> header (unless <see cref="OmitReceipt"/>) already set,
+    /// which it may change before it writes; the request body is readable. <see cref="RedirectAfterPayment"/> takes
+    /// precedence. An idempotent replay of a paid request calls it again.
+    /// </summary>
+    public Func<HttpContext, CredentialVerification, Task>? PaidResponse { get; init; }
 
     /// <summary>
     /// Binds the request body to challenges with the <c>digest</c> parameter for POST, PUT and PATCH requests and any request

@@ -49,7 +49,7 @@ internal sealed class PaidRequestHandler(ServerState state, ChallengeIssuer issu
         var verification = await processor.VerifyAsync(attempt, context.RequestAborted).ConfigureAwait(false);
         if (verification.Succeeded)
         {
-            await WritePaidAsync(context, route, verification).ConfigureAwait(false);
+            await WritePaidAsync(context, route, trace, verification).ConfigureAwait(false);
         }
         else if (verification.StatusCode == StatusCodes.Status402PaymentRequired)
         {
@@ -62,7 +62,7 @@ internal sealed class PaidRequestHandler(ServerState state, ChallengeIssuer issu
     }
 
     /// <summary>Writes an accepted payment: the same bytes for the first answer and for idempotent replays.</summary>
-    private static async Task WritePaidAsync(HttpContext context, PaidRoute route, CredentialVerification verification)
+    private static async Task WritePaidAsync(HttpContext context, PaidRoute route, RequestTrace trace, CredentialVerification verification)
     {
         var options = route.Options;
         var response = context.Response;
@@ -78,6 +78,13 @@ internal sealed class PaidRequestHandler(ServerState state, ChallengeIssuer issu
             response.StatusCode = options.RedirectStatusCode;
             response.Headers.Location = location;
             body = [];
+        }
+        else if (options.PaidResponse is { } write)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            context.Request.Body = new MemoryStream(trace.Body, writable: false);
+            await write(context, verification).ConfigureAwait(false);
+            return;
         }
         else
         {

@@ -513,6 +513,36 @@ public sealed class MppTestServerPaymentTests
     }
 
     [Fact]
+    public async Task Paid_route_can_write_its_own_answer_after_payment_reading_the_body()
+    {
+        await using var server = await StartAsync();
+        CredentialVerification? seen = null;
+        server.MapPaid("/own", new PaidRouteOptions
+        {
+            Prices = [new PriceOption("1000")],
+            DigestBinding = false,
+            PaidResponse = async (context, verification) =>
+            {
+                seen = verification;
+                using var reader = new StreamReader(context.Request.Body);
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("data: " + await reader.ReadToEndAsync() + "\n\n");
+            },
+        });
+        using var http = CreateClient(server);
+
+        using var request = Request(HttpMethod.Post, "/own", Pay(await ChallengeForAsync(http, "/own")));
+        request.Content = new StringContent("prompt");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("data: prompt\n\n", await response.Content.ReadAsStringAsync());
+        Assert.Equal(PaymentReceipt.Parse(Header(response, "Payment-Receipt")!).Reference, seen!.Receipt!.Reference);
+        Assert.Same(Assert.Single(server.Payments), seen.Payment);
+    }
+
+    [Fact]
     public async Task Free_redirect_handler_and_unknown_routes()
     {
         await using var server = await StartAsync();
