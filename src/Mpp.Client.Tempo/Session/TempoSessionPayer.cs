@@ -90,6 +90,11 @@ internal sealed class TempoSessionPayer(TempoSessionManager sessions) : IPreempt
 
     private static readonly HttpRequestOptionsKey<bool> Gone = new("Mpp.Tempo.Session.Gone");
 
+    private static readonly HttpRequestOptionsKey<PaymentOutcome> Paid = new("Mpp.Tempo.Session.Paid");
+
+    public PaymentOutcome? GetOutcome(HttpRequestMessage request, HttpResponseMessage response) =>
+        request.Options.TryGetValue(Paid, out var outcome) ? outcome : null;
+
     public bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) =>
         request.Options.TryGetValue(Gone, out var gone) && gone;
 
@@ -118,6 +123,7 @@ internal sealed class TempoSessionPayer(TempoSessionManager sessions) : IPreempt
             }
 
             await ledger.CompleteAsync(attached.ReservationId, LedgerOutcome.Settled, receipt?.Reference, null, CancellationToken.None).ConfigureAwait(false);
+            request.Options.Set(Paid, new PaymentOutcome(PaymentStatus.Paid) { Quote = attached.Quote, Receipt = receipt, LedgerEntryId = attached.ReservationId, Rounds = 1 });
             await sessions.OnVoucherAcceptedAsync(attached.Ticket.Key, attached.Ticket.Request.Amount, attached.Cumulative, receipt).ConfigureAwait(false);
             return;
         }

@@ -16,6 +16,9 @@ internal sealed class TempoSessionPayerGate(Func<TempoSessionManager?> manager) 
     public ValueTask OnResponseAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken) =>
         Payer is { } payer ? payer.OnResponseAsync(request, response, cancellationToken) : default;
 
+    public PaymentOutcome? GetOutcome(HttpRequestMessage request, HttpResponseMessage response) =>
+        Payer is { } payer ? payer.GetOutcome(request, response) : null;
+
     public bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) =>
         Payer is { } payer && payer.ShouldResendWithout(request, response);
 

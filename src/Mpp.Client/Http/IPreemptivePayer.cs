@@ -26,4 +26,11 @@ public interface IPreemptivePayer
     /// a 402 can be paid afresh. The handler resends at most once per request, never attaching again. Default: false.
     /// </summary>
     bool ShouldResendWithout(HttpRequestMessage request, HttpResponseMessage response) => false;
+
+    /// <summary>
+    /// Asked after <see cref="OnResponseAsync"/> for a response that is not a 402: the outcome of the payment this payer
+    /// attached (paid with its receipt), so that <c>GetPaymentOutcome()</c> and <c>GetPaymentReceipt()</c> show it as for
+    /// a payment made after a 402. Default: null (no outcome recorded).
+    /// </summary>
+    PaymentOutcome? GetOutcome(HttpRequestMessage request, HttpResponseMessage response) => null;
 }

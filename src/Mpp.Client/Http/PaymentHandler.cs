@@ -108,6 +108,12 @@ public sealed class PaymentHandler : DelegatingHandler
 
         if (response.StatusCode != HttpStatusCode.PaymentRequired)
         {
+            if (attached?.GetOutcome(request, response) is { } paid)
+            {
+                request.Options.Set(MppRequestOptions.Outcome, paid);
+                response.RequestMessage ??= request;
+            }
+
             return response; // the free path: nothing else is touched (request options are allocated lazily)
         }
 

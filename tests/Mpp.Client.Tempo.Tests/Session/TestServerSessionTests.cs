@@ -29,6 +29,10 @@ public sealed class TestServerSessionTests
             using var response = await payer.Http.GetAsync(uri);
             var o = response.GetPaymentOutcome();
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{i}: {(int)response.StatusCode} {o?.Code} {o?.Reason} {string.Join("; ", o?.Rejections.Select(r => r.Reason) ?? [])}");
+            // Paid with a voucher on the first try or after the 402: either way the outcome and receipt are there.
+            Assert.Equal(PaymentStatus.Paid, o!.Status);
+            Assert.Equal("session", o.Quote!.Intent);
+            Assert.NotNull(response.GetPaymentReceipt());
         }
 
         var sessions = payer.Provider.GetRequiredService<TempoSessions>();
