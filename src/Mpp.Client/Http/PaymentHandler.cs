@@ -87,16 +87,24 @@ public sealed class PaymentHandler : DelegatingHandler
             attached = await AttachPreemptiveAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        var resendable = true;
         if (attached is not null && request.Content is not null)
         {
-            await RequestBody.PrepareAsync(request, cancellationToken).ConfigureAwait(false); // it may be sent once more
+            try
+            {
+                await RequestBody.PrepareAsync(request, cancellationToken).ConfigureAwait(false); // it may be sent once more
+            }
+            catch (PaymentException)
+            {
+                resendable = false; // too large to buffer: sent once, as it would be without a payer
+            }
         }
 
         var response = await SendFollowingRedirectsAsync(request, options, cancellationToken).ConfigureAwait(false);
         if (attached is not null)
         {
             await attached.OnResponseAsync(request, response, cancellationToken).ConfigureAwait(false);
-            if (attached.ShouldResendWithout(request, response))
+            if (resendable && attached.ShouldResendWithout(request, response))
             {
                 // Once, bare: a stale session channel is dropped and the 402 that follows is paid afresh (never a loop).
                 response.Dispose();
