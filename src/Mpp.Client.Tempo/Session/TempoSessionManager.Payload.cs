@@ -41,6 +41,7 @@ internal sealed partial class TempoSessionManager
                 }
                 catch (TimeoutException)
                 {
+                    _opening.TryRemove(new KeyValuePair<string, TaskCompletionSource>(key, inFlight));
                 }
                 finally
                 {

@@ -195,7 +195,9 @@ internal sealed partial class TempoSessionManager
             }
             catch (TimeoutException)
             {
-                // The other open is still unanswered: this request proceeds on its own.
+                // The other open is still unanswered (or its answer will never be reported): this request proceeds on its
+                // own, and later ones stop waiting for it.
+                _opening.TryRemove(new KeyValuePair<string, TaskCompletionSource>(key, inFlight));
             }
         }
     }
