@@ -82,7 +82,8 @@ public sealed class PaymentHandler : DelegatingHandler
         }
 
         IPreemptivePayer? attached = null;
-        if (_flow.Preemptive.Length > 0 && request.GetPaymentMode() == PaymentMode.Pay)
+        // A request with its own MaxPayment takes the 402 path, where the selector applies that cap to the quote.
+        if (_flow.Preemptive.Length > 0 && request.GetPaymentMode() == PaymentMode.Pay && !request.Options.TryGetValue(MppRequestOptions.MaxPayment, out _))
         {
             attached = await AttachPreemptiveAsync(request, cancellationToken).ConfigureAwait(false);
         }

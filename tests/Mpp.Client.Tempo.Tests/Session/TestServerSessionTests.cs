@@ -35,6 +35,14 @@ public sealed class TestServerSessionTests
             Assert.NotNull(response.GetPaymentReceipt());
         }
 
+        // A request's own MaxPayment below the price holds for a session too: no voucher is sent on the first try.
+        using (var capped = new HttpRequestMessage(HttpMethod.Get, uri).SetMaxPayment(0.001m, "usd"))
+        using (var refused = await payer.Http.SendAsync(capped))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, refused.StatusCode);
+            Assert.Equal(MppErrorCode.BudgetExceeded, refused.GetPaymentOutcome()!.Code);
+        }
+
         var sessions = payer.Provider.GetRequiredService<TempoSessions>();
         var channel = Assert.Single(await sessions.ListChannelsAsync());
         Assert.Equal(100_000, (long)payer.Verifier.SessionSpent(channel.ChannelId));
