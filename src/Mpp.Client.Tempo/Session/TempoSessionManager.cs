@@ -61,8 +61,6 @@ internal sealed partial class TempoSessionManager
 
     public ILogger Logger { get; }
 
-    public TimeProvider Time => _time;
-
     /// <summary>How long a request waits for another request's open of the same channel to be answered.</summary>
     public TimeSpan OpenWait { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -163,18 +161,11 @@ internal sealed partial class TempoSessionManager
             return null;
         }
 
-        var (gas, fees) = await GasAndFeesAsync(request, cancellationToken).ConfigureAwait(false);
-        return new PaymentFee(TempoChargeMethod.MaxFee((ulong)gas, fees.MaxFeePerGas), request.Currency);
-    }
-
-    /// <summary>A generous gas bound for one escrow call (the node's estimate of an open plus a margin), and fee data.</summary>
-    private async ValueTask<(BigInteger Gas, TempoFeeData Fees)> GasAndFeesAsync(TempoSessionRequest request, CancellationToken cancellationToken)
-    {
         var rpc = _rpc(request.ChainId)!;
         try
         {
             var fees = await rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
-            return (OpenGas, fees);
+            return new PaymentFee(TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas), request.Currency);
         }
         catch (TempoRpcException e)
         {
