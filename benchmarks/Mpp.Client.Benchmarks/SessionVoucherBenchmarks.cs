@@ -12,9 +12,10 @@ namespace Mpp.Client.Benchmarks;
 /// One tempo/session voucher as the payer makes it per request: the v2 EIP-712 digest (domain separator, struct hash,
 /// 0x1901 digest), the secp256k1 sign through the built-in signer (low-s, v = 27/28), and the 65-byte hex; then the
 /// credential payload JSON around it. Beside them the server's check (recover the signer). The baseline is the floor
-/// every voucher pays: a bare NBitcoin.Secp256k1 sign of a 32-byte digest with recovery id (its own RFC 6979 nonce
-/// function), in the same run. The Sign* rows take that sign apart (nonce, k·G, k⁻¹); <see cref="VoucherAllCores"/>
-/// signs vouchers on every core at once (per-voucher time = wall time / vouchers).
+/// every voucher pays: a bare native libsecp256k1 sign of a 32-byte digest with recovery id (Secp256k1.Net, what the
+/// built-in key signs with where the library loads), in the same run; the bare NBitcoin.Secp256k1 sign (the managed
+/// fallback) and the managed voucher beside it. The Sign* rows take the managed sign apart (nonce, k·G, k⁻¹);
+/// <see cref="VoucherAllCores"/> signs vouchers on every core at once (per-voucher time = wall time / vouchers).
 /// </summary>
 [MemoryDiagnoser]
 public class SessionVoucherBenchmarks
@@ -34,6 +35,7 @@ public class SessionVoucherBenchmarks
     private Scalar _nonce;
     private NBitcoinKey _nbitcoinKey = null!;
     private TempoKeySigner _signer = null!;
+    private TempoPrivateKey _key = null!;
     private ChannelDescriptor _descriptor = null!;
 
     [GlobalSetup]
@@ -44,10 +46,17 @@ public class SessionVoucherBenchmarks
         Span<byte> nonce = stackalloc byte[32];
         TempoPrivateKey.Rfc6979Nonce.Instance.TryGetNonce(nonce, _digest, _secret, default, 0);
         _nonce = new Scalar(nonce, out _);
-        _signer = new TempoKeySigner(TempoPrivateKey.FromHex(TempoCredentialBenchmarks.PrivateKeyHex));
+        _key = TempoPrivateKey.FromHex(TempoCredentialBenchmarks.PrivateKeyHex);
+        _signer = new TempoKeySigner(_key);
         _descriptor = new ChannelDescriptor(_signer.Address, TempoCredentialBenchmarks.Recipient, EscrowAbi.ZeroAddress, TempoCredentialBenchmarks.Token,
             ChannelId, _signer.Address, ChannelId);
-        if (Hex.Encode(VoucherDigest()) != ViemDigest || Voucher() != ViemSignature || RecoverSigner() != _signer.Address.ToLowerInvariant())
+        if (!NativeSecp256k1.IsAvailable)
+        {
+            throw new InvalidOperationException("Native libsecp256k1 did not load: the rows would measure the managed fallback twice.");
+        }
+
+        if (Hex.Encode(VoucherDigest()) != ViemDigest || Voucher() != ViemSignature || VoucherManaged() != ViemSignature
+            || RecoverSigner() != _signer.Address.ToLowerInvariant() || !string.Equals(RecoverSignerManaged(), _signer.Address, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException("The voucher is not the one viem makes for the same inputs.");
         }
@@ -56,7 +65,12 @@ public class SessionVoucherBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _nbitcoinKey.Dispose();
 
+    /// <summary>The floor: native libsecp256k1 signs the digest with its recovery id (RFC 6979, low s).</summary>
     [Benchmark(Baseline = true)]
+    public int BareSignNative() => Secp256k1Net.Secp256k1.SignRecoverable(_digest, _secret).RecoveryId;
+
+    /// <summary>The managed fallback's bare sign: NBitcoin.Secp256k1 with its own nonce function.</summary>
+    [Benchmark]
     public int BareSignNBitcoin()
     {
         _nbitcoinKey.TrySignECDSA(_digest, null, out var recoveryId, out var signature);
@@ -106,6 +120,11 @@ public class SessionVoucherBenchmarks
     public string Voucher() => SessionVoucher.SignAsync(_signer, SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount, CancellationToken.None)
         .GetAwaiter().GetResult().Signature;
 
+    /// <summary>Digest + sign + hex with the managed fallback (NBitcoin.Secp256k1): the same bytes.</summary>
+    [Benchmark]
+    public string VoucherManaged() =>
+        Hex.Encode(_key.SignHashManaged(SessionVoucher.Hash(SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount)).ToRsv());
+
     /// <summary>Vouchers signed on every core at once (one signer shared); the mean is per voucher.</summary>
     [Benchmark(OperationsPerInvoke = ParallelVouchers)]
     public int VoucherAllCores()
@@ -132,4 +151,9 @@ public class SessionVoucherBenchmarks
     /// <summary>The server's side: recover the signer of a voucher.</summary>
     [Benchmark]
     public string RecoverSigner() => SessionVoucher.Recover(SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount, ViemSignature);
+
+    /// <summary>The same recovery with the managed fallback.</summary>
+    [Benchmark]
+    public string RecoverSignerManaged() =>
+        Mpp.Client.Tempo.Transactions.TempoSignature.FromRsv(Convert.FromHexString(ViemSignature[2..])).RecoverAddressManaged(_digest);
 }

@@ -14,6 +14,17 @@ internal static class TempoAddresses
         ArgumentNullException.ThrowIfNull(publicKey);
         Span<byte> uncompressed = stackalloc byte[65];
         publicKey.WriteToSpan(compressed: false, uncompressed, out _);
+        return Of(uncompressed);
+    }
+
+    /// <summary>The address of a 65-byte uncompressed public key (0x04 ‖ x ‖ y).</summary>
+    public static string Of(ReadOnlySpan<byte> uncompressed)
+    {
+        if (uncompressed.Length != 65 || uncompressed[0] != 0x04)
+        {
+            throw new ArgumentException("An uncompressed public key is 65 bytes starting with 0x04.", nameof(uncompressed));
+        }
+
         var hash = Keccak.Hash(uncompressed[1..]);
         return AddressUtil.Current.ConvertToChecksumAddress(Hex.Encode(hash.AsSpan(12)));
     }

@@ -10,7 +10,8 @@ namespace Mpp.Client.Tempo.Keys;
 /// is rejected with a message that does not repeat the input.
 /// </summary>
 /// <remarks>
-/// Signing is NBitcoin.Secp256k1's C# port of libsecp256k1 (<see cref="ECPrivKey.TrySignECDSA(ReadOnlySpan{byte}, INonceFunction?, out int, out SecpECDSASignature?)"/>):
+/// Signing is native libsecp256k1 where it loads (<see cref="NativeSecp256k1"/>, about 10× faster), otherwise
+/// NBitcoin.Secp256k1's C# port of libsecp256k1 (<see cref="ECPrivKey.TrySignECDSA(ReadOnlySpan{byte}, INonceFunction?, out int, out SecpECDSASignature?)"/>):
 /// RFC 6979 deterministic k, s normalised to the lower half (as libsecp256k1's <c>secp256k1_ecdsa_sign</c>), and the
 /// recovery id from the same computation. The RFC 6979 nonce comes from <see cref="Rfc6979Nonce"/> (the same bytes as
 /// the library's own nonce function, without its per-signature hash objects). It signs byte for byte as Nethereum's
@@ -25,6 +26,9 @@ internal sealed class TempoPrivateKey
 
     private readonly ECPrivKey _key;
 
+    /// <summary>The scalar for the native library (which takes keys as bytes); never shown or logged.</summary>
+    private readonly byte[] _secret;
+
     /// <summary>The secp256k1 group order n, big-endian.</summary>
     private static ReadOnlySpan<byte> CurveOrder =>
     [
@@ -32,9 +36,10 @@ internal sealed class TempoPrivateKey
         0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
     ];
 
-    private TempoPrivateKey(ECPrivKey key)
+    private TempoPrivateKey(ECPrivKey key, byte[] secret)
     {
         _key = key;
+        _secret = secret;
         Address = TempoAddresses.Of(key.CreatePubKey());
     }
 
@@ -61,7 +66,7 @@ internal sealed class TempoPrivateKey
 
             // Zero and scalars ≥ the group order are refused (libsecp256k1 secp256k1_ec_seckey_verify).
             return ECPrivKey.TryCreate(bytes, out var key)
-                ? new TempoPrivateKey(key)
+                ? new TempoPrivateKey(key, bytes.ToArray())
                 : throw new FormatException("The private key is not a valid secp256k1 scalar.");
         }
         finally
@@ -71,25 +76,28 @@ internal sealed class TempoPrivateKey
     }
 
     /// <summary>Signs a 32-byte digest; the signature is low-s with its y parity.</summary>
-    public TempoSignature SignHash(ReadOnlySpan<byte> hash)
-    {
-        if (hash.Length != 32)
-        {
-            throw new ArgumentException("A digest to sign must be 32 bytes.", nameof(hash));
-        }
+    public TempoSignature SignHash(ReadOnlySpan<byte> hash) =>
+        NativeSecp256k1.IsAvailable ? SignHashNative(hash) : SignHashManaged(hash);
 
-        // RFC 6979 §2.3.4 (bits2octets) feeds the digest reduced mod n to the nonce generator, as @noble/curves (ox,
-        // viem) and BouncyCastle (Nethereum) do; libsecp256k1, and so NBitcoin.Secp256k1, feed it as is. The two differ
-        // only for a digest ≥ n (about 2^-128 of keccak outputs); reducing it here first makes k, and the bytes, equal.
+    /// <summary>Signs with native libsecp256k1 (<see cref="NativeSecp256k1"/>); the caller checked it is available.</summary>
+    internal TempoSignature SignHashNative(ReadOnlySpan<byte> hash)
+    {
         Span<byte> digest = stackalloc byte[32];
-        hash.CopyTo(digest);
-        if (digest.SequenceCompareTo(CurveOrder) >= 0)
-        {
-            var reduced = new System.Numerics.BigInteger(digest, isUnsigned: true, isBigEndian: true)
-                - new System.Numerics.BigInteger(CurveOrder, isUnsigned: true, isBigEndian: true);
-            digest.Clear();
-            reduced.TryWriteBytes(digest[(32 - reduced.GetByteCount(isUnsigned: true))..], out _, isUnsigned: true, isBigEndian: true);
-        }
+        ReduceForNonce(hash, digest);
+        Span<byte> rs = stackalloc byte[64];
+        var recoveryId = NativeSecp256k1.Sign(_secret, digest, rs);
+
+        // A recovery id of 2 or 3 (R.x ≥ n, probability about 2^-127) cannot be written as an Ethereum v.
+        return recoveryId is 0 or 1
+            ? new TempoSignature(rs[..32], rs[32..], recoveryId)
+            : throw new InvalidOperationException("secp256k1 signing failed for this digest.");
+    }
+
+    /// <summary>Signs with NBitcoin.Secp256k1 (managed code), the same bytes as <see cref="SignHashNative"/>.</summary>
+    internal TempoSignature SignHashManaged(ReadOnlySpan<byte> hash)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        ReduceForNonce(hash, digest);
 
         // A recovery id of 2 or 3 (R.x ≥ n, probability about 2^-127) cannot be written as an Ethereum v.
         if (!_key.TrySignECDSA(digest, Rfc6979Nonce.Instance, out var recoveryId, out var signature) || signature is null || recoveryId > 1)
@@ -100,6 +108,29 @@ internal sealed class TempoPrivateKey
         Span<byte> rs = stackalloc byte[64];
         signature.WriteCompactToSpan(rs);
         return new TempoSignature(rs[..32], rs[32..], recoveryId);
+    }
+
+    /// <summary>
+    /// RFC 6979 §2.3.4 (bits2octets) feeds the digest reduced mod n to the nonce generator, as @noble/curves (ox, viem)
+    /// and BouncyCastle (Nethereum) do; libsecp256k1 (native, and NBitcoin's port) feeds it as is. The two differ only
+    /// for a digest ≥ n (about 2^-128 of Keccak outputs); reducing it first makes k, and the bytes, equal. ECDSA itself
+    /// takes the digest mod n, so the signature stays valid for the original digest.
+    /// </summary>
+    private static void ReduceForNonce(ReadOnlySpan<byte> hash, Span<byte> digest)
+    {
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException("A digest to sign must be 32 bytes.", nameof(hash));
+        }
+
+        hash.CopyTo(digest);
+        if (digest.SequenceCompareTo(CurveOrder) >= 0)
+        {
+            var reduced = new System.Numerics.BigInteger(digest, isUnsigned: true, isBigEndian: true)
+                - new System.Numerics.BigInteger(CurveOrder, isUnsigned: true, isBigEndian: true);
+            digest.Clear();
+            reduced.TryWriteBytes(digest[(32 - reduced.GetByteCount(isUnsigned: true))..], out _, isUnsigned: true, isBigEndian: true);
+        }
     }
 
     public override string ToString() => $"TempoPrivateKey {{ Address = {Address} }}";

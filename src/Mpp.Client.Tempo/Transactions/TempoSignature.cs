@@ -66,20 +66,28 @@ internal sealed class TempoSignature
         return new TempoSignature(rsv[..32], rsv[32..64], parity);
     }
 
-    /// <summary>The address (EIP-55) whose key made this signature over <paramref name="hash"/> (public key recovery
-    /// with NBitcoin.Secp256k1, libsecp256k1's <c>secp256k1_ecdsa_recover</c>).</summary>
+    /// <summary>The address (EIP-55) whose key made this signature over <paramref name="hash"/> (public key recovery,
+    /// libsecp256k1's <c>secp256k1_ecdsa_recover</c>: native where it loads, else NBitcoin.Secp256k1's port).</summary>
     /// <exception cref="FormatException">r or s is not below the group order.</exception>
     /// <exception cref="InvalidOperationException">No public key recovers from this signature.</exception>
-    public string RecoverAddress(ReadOnlySpan<byte> hash)
-    {
-        if (hash.Length != 32)
-        {
-            throw new ArgumentException("A signed digest is 32 bytes.", nameof(hash));
-        }
+    public string RecoverAddress(ReadOnlySpan<byte> hash) =>
+        NativeSecp256k1.IsAvailable ? RecoverAddressNative(hash) : RecoverAddressManaged(hash);
 
+    /// <summary><see cref="RecoverAddress"/> with native libsecp256k1; the caller checked it is available.</summary>
+    internal string RecoverAddressNative(ReadOnlySpan<byte> hash)
+    {
         Span<byte> compact = stackalloc byte[64];
-        _r.CopyTo(compact);
-        _s.CopyTo(compact[32..]);
+        CompactForRecovery(hash, compact);
+        return NativeSecp256k1.Recover(compact, YParity, hash) is { } publicKey
+            ? TempoAddresses.Of(publicKey)
+            : throw new InvalidOperationException("No public key recovers from this signature.");
+    }
+
+    /// <summary><see cref="RecoverAddress"/> with NBitcoin.Secp256k1 (managed code).</summary>
+    internal string RecoverAddressManaged(ReadOnlySpan<byte> hash)
+    {
+        Span<byte> compact = stackalloc byte[64];
+        CompactForRecovery(hash, compact);
         if (!SecpRecoverableECDSASignature.TryCreateFromCompact(compact, YParity, out var signature) || signature is null)
         {
             throw new FormatException("r or s of the signature is out of range.");
@@ -89,6 +97,31 @@ internal sealed class TempoSignature
             ? TempoAddresses.Of(publicKey)
             : throw new InvalidOperationException("No public key recovers from this signature.");
     }
+
+    /// <summary>Checks the digest length and r, s below the group order (libsecp256k1's compact parse refuses them
+    /// the same way on both paths), and writes r ‖ s.</summary>
+    private void CompactForRecovery(ReadOnlySpan<byte> hash, Span<byte> compact)
+    {
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException("A signed digest is 32 bytes.", nameof(hash));
+        }
+
+        if (_r.AsSpan().SequenceCompareTo(CurveOrder) >= 0 || _s.AsSpan().SequenceCompareTo(CurveOrder) >= 0)
+        {
+            throw new FormatException("r or s of the signature is out of range.");
+        }
+
+        _r.CopyTo(compact);
+        _s.CopyTo(compact[32..]);
+    }
+
+    /// <summary>The secp256k1 group order n, big-endian.</summary>
+    private static ReadOnlySpan<byte> CurveOrder =>
+    [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+        0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+    ];
 
     public BigInteger RValue => new(_r, isUnsigned: true, isBigEndian: true);
 

@@ -117,5 +117,76 @@ public sealed class SignerCrossCheckTests
         Assert.Throws<ArgumentException>(() => zero.RecoverAddress(new byte[31]));
     }
 
+    [Fact]
+    public void The_native_library_loads_on_the_platforms_it_ships_for()
+    {
+        // Secp256k1.Net ships libsecp256k1 for these; a silent fallback to the managed port would cost ~10× per sign.
+        var shipped = (OperatingSystem.IsLinux() || OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())
+            && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64;
+        Assert.Equal(shipped, NativeSecp256k1.IsAvailable);
+    }
+
+    [Fact]
+    public void The_managed_switch_turns_the_native_library_off_and_the_bytes_stay_the_same()
+    {
+        var key = Samples.Key;
+        var digest = Keccak.Hash("switch"u8);
+        var before = key.SignHash(digest).ToRsv();
+        AppContext.SetSwitch(NativeSecp256k1.ManagedSwitch, true);
+        try
+        {
+            Assert.False(NativeSecp256k1.IsAvailable);
+            Assert.Equal(before, key.SignHash(digest).ToRsv());
+            Assert.Equal(key.Address, key.SignHash(digest).RecoverAddress(digest));
+        }
+        finally
+        {
+            AppContext.SetSwitch(NativeSecp256k1.ManagedSwitch, false);
+        }
+
+        Assert.True(NativeSecp256k1.IsAvailable);
+    }
+
+    [Fact]
+    public void Native_and_managed_libsecp256k1_sign_and_recover_byte_identically()
+    {
+        Assert.True(NativeSecp256k1.IsAvailable, "native libsecp256k1 loads here (see the test above)");
+        foreach (var (keyBytes, digest) in Cases(300, seed: 20261201))
+        {
+            var key = TempoPrivateKey.FromHex(Convert.ToHexString(keyBytes));
+            var native = key.SignHashNative(digest);
+            var managed = key.SignHashManaged(digest);
+
+            Assert.Equal(managed.ToRsv(), native.ToRsv());
+            Assert.Equal(key.Address, native.RecoverAddressNative(digest));
+            Assert.Equal(key.Address, native.RecoverAddressManaged(digest));
+
+            // A signature over another digest recovers, on both paths, to the same other address (not the key's).
+            var other = Keccak.Hash(digest);
+            Assert.Equal(native.RecoverAddressManaged(other), native.RecoverAddressNative(other));
+            Assert.NotEqual(key.Address, native.RecoverAddressNative(other));
+        }
+    }
+
+    [Fact]
+    public void Native_recovery_refuses_what_recovers_to_no_key_as_the_managed_one_does()
+    {
+        Assert.True(NativeSecp256k1.IsAvailable, "native libsecp256k1 loads here (see the test above)");
+        var digest = new byte[32];
+        var zero = new TempoSignature(new byte[32], new byte[32], 0);
+        var zeroS = new TempoSignature(Scalar(BigInteger.One), new byte[32], 1);
+        var overflowR = new TempoSignature(Scalar(CurveOrder), Scalar(BigInteger.One), 0);
+        var overflowS = new TempoSignature(Scalar(BigInteger.One), Scalar(CurveOrder + 1), 0);
+
+        foreach (var recover in new Func<TempoSignature, byte[], string>[] { (s, d) => s.RecoverAddressNative(d), (s, d) => s.RecoverAddressManaged(d) })
+        {
+            Assert.Throws<InvalidOperationException>(() => recover(zero, digest));
+            Assert.Throws<InvalidOperationException>(() => recover(zeroS, digest));
+            Assert.Throws<FormatException>(() => recover(overflowR, digest));
+            Assert.Throws<FormatException>(() => recover(overflowS, digest));
+            Assert.Throws<ArgumentException>(() => recover(zero, new byte[31]));
+        }
+    }
+
     private static byte[] Pad(byte[] value) => [.. new byte[32 - value.Length], .. value];
 }
