@@ -36,6 +36,9 @@ public class SessionVoucherBenchmarks
     private NBitcoinKey _nbitcoinKey = null!;
     private TempoKeySigner _signer = null!;
     private TempoPrivateKey _key = null!;
+    private byte[] _rs = null!;
+    private byte _recoveryId;
+    private byte[] _publicKey = null!;
     private ChannelDescriptor _descriptor = null!;
 
     [GlobalSetup]
@@ -48,6 +51,8 @@ public class SessionVoucherBenchmarks
         _nonce = new Scalar(nonce, out _);
         _key = TempoPrivateKey.FromHex(TempoCredentialBenchmarks.PrivateKeyHex);
         _signer = new TempoKeySigner(_key);
+        (_rs, _recoveryId) = Secp256k1Net.Secp256k1.SignRecoverable(_digest, _secret);
+        _publicKey = Secp256k1Net.Secp256k1.RecoverPublicKey(_rs, _recoveryId, _digest, compressed: false);
         _descriptor = new ChannelDescriptor(_signer.Address, TempoCredentialBenchmarks.Recipient, EscrowAbi.ZeroAddress, TempoCredentialBenchmarks.Token,
             ChannelId, _signer.Address, ChannelId);
         if (!NativeSecp256k1.IsAvailable)
@@ -151,6 +156,15 @@ public class SessionVoucherBenchmarks
     /// <summary>The server's side: recover the signer of a voucher.</summary>
     [Benchmark]
     public string RecoverSigner() => SessionVoucher.Recover(SessionProtocol.V2, EscrowAbi.PrecompileAddress, TempoCredentialBenchmarks.ChainId, ChannelId, Amount, ViemSignature);
+
+    /// <summary>Part of the recovery: native libsecp256k1 recovers the public key only (no digest, no address).</summary>
+    [Benchmark]
+    public int RecoverPartPublicKeyNative() =>
+        Secp256k1Net.Secp256k1.RecoverPublicKey(_rs, _recoveryId, _digest, compressed: false).Length;
+
+    /// <summary>Part of the recovery: the address of a public key (Keccak-256, EIP-55 checksum).</summary>
+    [Benchmark]
+    public string RecoverPartAddress() => TempoAddresses.Of(_publicKey);
 
     /// <summary>The same recovery with the managed fallback.</summary>
     [Benchmark]
