@@ -18,7 +18,7 @@ namespace Mpp.Client.Ledger.PostgreSql;
 /// created or migrated under an advisory lock, expired leases released, entries left sent reported) by
 /// <see cref="InitializeAsync"/>, which the host runs at start when the ledger is registered with <c>UsePostgreSqlLedger</c>.
 /// </remarks>
-public sealed class PostgreSqlPaymentLedger : IPaymentLedger, IAsyncDisposable, IDisposable, IDurableLedger
+public sealed class PostgreSqlPaymentLedger : IPaymentLedger, IAsyncDisposable, IDisposable, IDurableLedger, IWalletStateStore
 {
     private readonly SqlLedger _ledger;
 
@@ -77,6 +77,18 @@ public sealed class PostgreSqlPaymentLedger : IPaymentLedger, IAsyncDisposable, 
     /// <exception cref="InvalidOperationException">There is no pending reservation with this id.</exception>
     public ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
         _ledger.AdjustAsync(reservationId, newAmount, limits, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<string?> GetStateAsync(string scope, string key, CancellationToken cancellationToken) =>
+        _ledger.GetStateAsync(scope, key, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SetStateAsync(string scope, string key, string value, CancellationToken cancellationToken) =>
+        _ledger.SetStateAsync(scope, key, value, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyValuePair<string, string>>> ListStateAsync(string scope, CancellationToken cancellationToken) =>
+        _ledger.ListStateAsync(scope, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<LedgerEntry> ListAsync(LedgerQuery query, CancellationToken cancellationToken) => _ledger.ListAsync(query, cancellationToken);

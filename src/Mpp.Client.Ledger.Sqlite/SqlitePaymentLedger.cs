@@ -17,7 +17,7 @@ namespace Mpp.Client.Ledger.Sqlite;
 /// or otherwise by the first call. A reservation never sent is released once <see cref="SqliteLedgerOptions.Lease"/> has
 /// passed; a sent one stays counted until it is completed or resolved.
 /// </remarks>
-public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDisposable, IDurableLedger
+public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDisposable, IDurableLedger, IWalletStateStore
 {
     private readonly SqlLedger _ledger;
 
@@ -64,6 +64,18 @@ public sealed class SqlitePaymentLedger : IPaymentLedger, IAsyncDisposable, IDis
     /// <exception cref="InvalidOperationException">There is no pending reservation with this id.</exception>
     public ValueTask<LedgerReservation> AdjustAsync(Guid reservationId, decimal newAmount, IReadOnlyList<SpendingLimit> limits, CancellationToken cancellationToken) =>
         _ledger.AdjustAsync(reservationId, newAmount, limits, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<string?> GetStateAsync(string scope, string key, CancellationToken cancellationToken) =>
+        _ledger.GetStateAsync(scope, key, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SetStateAsync(string scope, string key, string value, CancellationToken cancellationToken) =>
+        _ledger.SetStateAsync(scope, key, value, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyValuePair<string, string>>> ListStateAsync(string scope, CancellationToken cancellationToken) =>
+        _ledger.ListStateAsync(scope, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<LedgerEntry> ListAsync(LedgerQuery query, CancellationToken cancellationToken) => _ledger.ListAsync(query, cancellationToken);

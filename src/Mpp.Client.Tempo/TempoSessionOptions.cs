@@ -28,8 +28,10 @@ public sealed class TempoSessionOptions
     public string? TopUp { get; set; }
 
     /// <summary>
-    /// A file that keeps channels across restarts (<see cref="Session.FileChannelStore"/>). Null: channels live in memory
-    /// (or in the <see cref="Session.IChannelStore"/> registered in the service collection).
+    /// A file that keeps channels across restarts (<see cref="Session.FileChannelStore"/>). Null: channels live in the
+    /// <see cref="Session.IChannelStore"/> registered in the service collection if any, else in the durable ledger's
+    /// database when the ledger is one (<see cref="Session.LedgerChannelStore"/>; <c>UseSqliteLedger</c>,
+    /// <c>UsePostgreSqlLedger</c>), else in memory.
     /// </summary>
     public string? ChannelStorePath { get; set; }
 

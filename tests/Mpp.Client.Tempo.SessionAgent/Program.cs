@@ -23,7 +23,8 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["Mpp:Tempo:PrivateKey"] = args[3],
     [$"Mpp:Tempo:Rpc:{args[2]}"] = args[1],
     ["Mpp:Tempo:Session:MaxDeposit"] = "1",
-    ["Mpp:Tempo:Session:ChannelStorePath"] = args[4],
+    // "ledger": no file; the channels go to the SQLite ledger's own database (LedgerChannelStore, the default then).
+    ["Mpp:Tempo:Session:ChannelStorePath"] = args[4] == "ledger" ? null : args[4],
 }).Build();
 var services = new ServiceCollection();
 services.AddHttpClient("agent").AddHttpMessageHandler(() => new HoldVoucher(holdAt));

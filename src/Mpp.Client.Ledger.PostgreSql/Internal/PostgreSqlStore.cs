@@ -36,7 +36,7 @@ internal sealed class PostgreSqlStore : SqlStore
 
     public override string Describe { get; }
 
-    public override int SchemaVersion => 1;
+    public override int SchemaVersion => 2;
 
     public override string InsertionOrder => "seq";
 
@@ -58,6 +58,7 @@ internal sealed class PostgreSqlStore : SqlStore
             "CREATE TABLE mpp_ledger_windows (seconds bigint NOT NULL PRIMARY KEY)",
             ReserveFunction,
         ],
+        2 => ["CREATE TABLE mpp_wallet_state (scope text NOT NULL, key text NOT NULL, value text NOT NULL, updated_ms bigint NOT NULL, PRIMARY KEY (scope, key))"],
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 

@@ -18,7 +18,7 @@ internal sealed class SqliteStore(string path) : SqlStore
 
     public override string Describe => $"SQLite ledger at {path}";
 
-    public override int SchemaVersion => 1;
+    public override int SchemaVersion => 2;
 
     public override string InsertionOrder => "id"; // entries without a rowid: equal creation times list in id order
 
@@ -39,6 +39,7 @@ internal sealed class SqliteStore(string path) : SqlStore
             "CREATE TABLE mpp_ledger_buckets (scope TEXT NOT NULL, unit TEXT NOT NULL, second INTEGER NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (scope, unit, second)) WITHOUT ROWID",
             "CREATE TABLE mpp_ledger_windows (seconds INTEGER NOT NULL PRIMARY KEY)",
         ],
+        2 => ["CREATE TABLE mpp_wallet_state (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_ms INTEGER NOT NULL, PRIMARY KEY (scope, key)) WITHOUT ROWID"],
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 

@@ -100,8 +100,13 @@ public static class TempoMppBuilderExtensions
         if (method.SessionSettings is { } settings && method.Sessions is null)
         {
             var options = sp.GetRequiredService<IOptions<TempoOptions>>().Value.Session;
+            // A registered store first, then the configured file, then the durable ledger's own database (channels and
+            // the money locked in them kept together), and memory last.
             var store = sp.GetService<IChannelStore>()
-                ?? (options.ChannelStorePath is { } path ? new FileChannelStore(path) : new InMemoryChannelStore());
+                ?? (options.ChannelStorePath is { } path ? new FileChannelStore(path)
+                    : new DeferredChannelStore(() => sp.GetRequiredService<IPaymentLedger>() is IWalletStateStore durable
+                        ? new LedgerChannelStore(durable)
+                        : new InMemoryChannelStore()));
             method.EnableSessions(settings, store, () => sp.GetRequiredService<IPaymentLedger>(), () => sp.GetRequiredService<SpendingPolicy>(),
                 () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(SessionHttpClientName),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("Mpp.Client.Tempo.Session") ?? (ILogger)NullLogger.Instance);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 
 namespace Mpp.Client.Tempo.Session;
@@ -132,30 +130,7 @@ public sealed class FileChannelStore : IChannelStore, IDisposable
             var channels = new Dictionary<string, TempoChannel>(StringComparer.Ordinal);
             foreach (var c in root.GetProperty("channels").EnumerateArray())
             {
-                var channel = new TempoChannel
-                {
-                    Key = Text(c, "key"),
-                    Origin = Text(c, "origin"),
-                    ChannelId = Text(c, "channelId"),
-                    ChainId = ulong.Parse(Text(c, "chainId"), NumberStyles.None, CultureInfo.InvariantCulture),
-                    Escrow = Text(c, "escrow"),
-                    Payer = Text(c, "payer"),
-                    Payee = Text(c, "payee"),
-                    Operator = Text(c, "operator"),
-                    Token = Text(c, "token"),
-                    Salt = Text(c, "salt"),
-                    AuthorizedSigner = Text(c, "authorizedSigner"),
-                    ExpiringNonceHash = Text(c, "expiringNonceHash"),
-                    Deposit = Amount(c, "deposit"),
-                    HighestSigned = Amount(c, "highestSigned"),
-                    HighestSignature = c.TryGetProperty("highestSignature", out var sig) && sig.ValueKind == JsonValueKind.String ? sig.GetString() : null,
-                    Accepted = Amount(c, "accepted"),
-                    Counted = Amount(c, "counted"),
-                    Fees = Amount(c, "fees"),
-                    DepositEntryId = c.TryGetProperty("depositEntryId", out var entry) && entry.ValueKind == JsonValueKind.String ? Guid.Parse(entry.GetString()!, CultureInfo.InvariantCulture) : null,
-                    Status = Enum.Parse<TempoChannelStatus>(Text(c, "status")),
-                    OpenedAt = DateTimeOffset.Parse(Text(c, "openedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                };
+                var channel = ChannelJson.Read(c);
                 channels[channel.Key] = channel;
             }
 
@@ -165,14 +140,6 @@ public sealed class FileChannelStore : IChannelStore, IDisposable
         {
             throw new ChannelStoreException($"The channel store file {_path} is not a valid channel store ({e.GetType().Name}); move it aside to start afresh, after closing its channels by hand.", e);
         }
-    }
-
-    private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new FormatException($"{name} is null.");
-
-    private static BigInteger Amount(JsonElement e, string name)
-    {
-        var text = Text(e, name);
-        return text.Length > 0 && text.All(char.IsAsciiDigit) ? BigInteger.Parse(text, CultureInfo.InvariantCulture) : throw new FormatException($"{name} is not a base-unit amount.");
     }
 
     private static byte[] Serialize(IEnumerable<TempoChannel> channels)
@@ -185,37 +152,7 @@ public sealed class FileChannelStore : IChannelStore, IDisposable
             w.WriteStartArray("channels");
             foreach (var c in channels)
             {
-                w.WriteStartObject();
-                w.WriteString("key", c.Key);
-                w.WriteString("origin", c.Origin);
-                w.WriteString("channelId", c.ChannelId);
-                w.WriteString("chainId", c.ChainId.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("escrow", c.Escrow);
-                w.WriteString("payer", c.Payer);
-                w.WriteString("payee", c.Payee);
-                w.WriteString("operator", c.Operator);
-                w.WriteString("token", c.Token);
-                w.WriteString("salt", c.Salt);
-                w.WriteString("authorizedSigner", c.AuthorizedSigner);
-                w.WriteString("expiringNonceHash", c.ExpiringNonceHash);
-                w.WriteString("deposit", c.Deposit.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("highestSigned", c.HighestSigned.ToString(CultureInfo.InvariantCulture));
-                if (c.HighestSignature is { } signature)
-                {
-                    w.WriteString("highestSignature", signature);
-                }
-
-                w.WriteString("accepted", c.Accepted.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("counted", c.Counted.ToString(CultureInfo.InvariantCulture));
-                w.WriteString("fees", c.Fees.ToString(CultureInfo.InvariantCulture));
-                if (c.DepositEntryId is { } entry)
-                {
-                    w.WriteString("depositEntryId", entry.ToString("D", CultureInfo.InvariantCulture));
-                }
-
-                w.WriteString("status", c.Status.ToString());
-                w.WriteString("openedAt", c.OpenedAt.ToString("O", CultureInfo.InvariantCulture));
-                w.WriteEndObject();
+                ChannelJson.Write(w, c);
             }
 
             w.WriteEndArray();

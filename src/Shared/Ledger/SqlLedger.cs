@@ -6,7 +6,7 @@ namespace Mpp.Client.Ledger.Sql;
 /// The durable ledger's rules in SQL, shared by the SQLite and PostgreSQL stores (<see cref="SqlStore"/> holds what
 /// differs). Tables: <c>mpp_ledger_entries</c> (one row per reservation), <c>mpp_ledger_buckets</c> (per scope, unit and
 /// second: what rolling windows sum; second -1 holds the series' lifetime total and is the row a reserve locks), and
-/// <c>mpp_ledger_windows</c> (the window lengths in use, so compaction keeps what they need).
+/// <c>mpp_ledger_windows</c> (the window lengths in use, so compaction keeps what they need); <c>mpp_wallet_state</c> holds wallets' own state (SqlLedger.State.cs).
 /// </summary>
 internal sealed partial class SqlLedger : IAsyncDisposable
 {

@@ -1,9 +1,13 @@
 using System.Numerics;
+using Microsoft.Data.Sqlite;
+using Mpp.Client.Ledger;
+using Mpp.Client.Ledger.Sqlite;
 using Mpp.Client.Tempo.Session;
 
 namespace Mpp.Client.Tempo.Tests.Session;
 
-/// <summary>The file-backed channel store: survives a restart byte for byte, and refuses a broken file with a typed error.</summary>
+/// <summary>The file-backed and ledger-backed channel stores: survive a restart whole, and refuse a broken file or row, or
+/// a failing database, with a typed error.</summary>
 public sealed class ChannelStoreTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mpp-channels-" + Guid.NewGuid().ToString("N"));
@@ -70,6 +74,74 @@ public sealed class ChannelStoreTests : IDisposable
         // Read by another store while the first is still alive (as after a crash right after the save).
         using var other = new FileChannelStore(path);
         Assert.Equal(new BigInteger(11), (await other.GetAsync("k", default))!.HighestSigned);
+    }
+
+    [Fact]
+    public async Task The_ledger_store_keeps_channels_in_the_ledgers_database_across_a_restart()
+    {
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "ledger.db");
+        var saved = Channel("https://api.example.com|tempo", 123_456);
+        await using (var ledger = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = path }))
+        {
+            var store = new LedgerChannelStore(ledger);
+            await store.SaveAsync(Channel("k0", 1), default);
+            await store.SaveAsync(saved with { HighestSigned = 1 }, default);
+            await store.SaveAsync(saved, default);
+        }
+
+        await using var reopened = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = path });
+        var again = new LedgerChannelStore(reopened);
+        Assert.Equal(saved, await again.GetAsync(saved.Key, default));
+        Assert.Equal(["https://api.example.com|tempo", "k0"], (await again.ListAsync(default)).Select(c => c.Key));
+        Assert.Null(await again.GetAsync("missing", default));
+        Assert.Equal(2, (await reopened.ListStateAsync(LedgerChannelStore.Scope, default)).Count); // one row per channel
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"version\":2,\"channel\":{}}")]
+    [InlineData("{\"version\":1,\"channel\":{\"key\":\"k\"}}")]
+    public async Task A_malformed_row_in_the_ledger_is_a_typed_error(string value)
+    {
+        Directory.CreateDirectory(_dir);
+        await using var ledger = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = Path.Combine(_dir, "ledger.db") });
+        await ledger.SetStateAsync(LedgerChannelStore.Scope, "k", value, default);
+        var store = new LedgerChannelStore(ledger);
+        await Assert.ThrowsAsync<ChannelStoreException>(async () => await store.GetAsync("k", default));
+        await Assert.ThrowsAsync<ChannelStoreException>(async () => await store.ListAsync(default));
+    }
+
+    [Fact]
+    public async Task A_row_under_another_key_is_refused()
+    {
+        Directory.CreateDirectory(_dir);
+        await using var ledger = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = Path.Combine(_dir, "ledger.db") });
+        var store = new LedgerChannelStore(ledger);
+        await store.SaveAsync(Channel("a", 5), default);
+        await ledger.SetStateAsync(LedgerChannelStore.Scope, "b", (await ledger.GetStateAsync(LedgerChannelStore.Scope, "a", default))!, default);
+        await Assert.ThrowsAsync<ChannelStoreException>(async () => await store.GetAsync("b", default));
+    }
+
+    [Fact]
+    public async Task A_failing_ledger_database_fails_the_save_with_a_typed_error_and_no_signature_in_it()
+    {
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "ledger.db");
+        await using var ledger = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = path });
+        await ledger.InitializeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE mpp_wallet_state";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var channel = Channel("k", 9);
+        var ex = await Assert.ThrowsAsync<ChannelStoreException>(async () => await new LedgerChannelStore(ledger).SaveAsync(channel, default));
+        Assert.IsType<LedgerStoreException>(ex.InnerException);
+        Assert.DoesNotContain(channel.HighestSignature!, ex.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using Mpp.Client.Ledger.Sqlite;
 using Mpp.Client.Tempo.Session;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
@@ -11,9 +12,10 @@ namespace Mpp.Client.Tempo.Tests.Session;
 
 /// <summary>
 /// Crash safety (issue: "kill the client process after signing a voucher and before sending it; on restart it continues
-/// from the persisted cumulative amount"): the agent (tests/Mpp.Client.Tempo.SessionAgent) pays through a file-backed
-/// channel store and a SQLite ledger, is SIGKILLed holding a signed voucher, and a second process over the same files
-/// never signs a lower amount, pays on, and closes with the server's count.
+/// from the persisted cumulative amount"): the agent (tests/Mpp.Client.Tempo.SessionAgent) pays through a SQLite ledger
+/// and a file-backed channel store, or the ledger's own database as the channel store, is SIGKILLed holding a signed
+/// voucher, and a second process over the same files never signs a lower amount, pays on, and closes with the server's
+/// count.
 /// </summary>
 public sealed class CrashSafetyTests : IDisposable
 {
@@ -24,8 +26,10 @@ public sealed class CrashSafetyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public async Task A_process_killed_after_signing_and_before_sending_resumes_above_the_signed_amount()
+    [Theory]
+    [InlineData("file")]
+    [InlineData("ledger")]
+    public async Task A_process_killed_after_signing_and_before_sending_resumes_above_the_signed_amount(string channelStore)
     {
         await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
         var verifier = new TempoTestVerifier(chain);
@@ -33,7 +37,7 @@ public sealed class CrashSafetyTests : IDisposable
         server.MapPaid("/metered", new PaidRouteOptions { Prices = [new PriceOption("10000") { Method = "tempo", Intent = "session", Currency = TempoChains.PathUsd }], DigestBinding = false });
         var key = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         chain.Fund(TempoChains.PathUsd, Keys.TempoPrivateKey.FromHex(key).Address, 5_000_000);
-        var store = Path.Combine(_dir, "channels.json");
+        var store = channelStore == "file" ? Path.Combine(_dir, "channels.json") : "ledger";
         var ledger = Path.Combine(_dir, "ledger.db");
         string[] Args(int count, int holdAt, bool close) =>
             [server.Url("/metered").ToString(), chain.Endpoint.ToString(), chain.ChainId.ToString(CultureInfo.InvariantCulture), key, store, ledger,
@@ -47,8 +51,10 @@ public sealed class CrashSafetyTests : IDisposable
             Assert.Equal(4 * Price, (long)held); // open 1 price, then 2, 3, 4
         }
 
-        using (var persisted = new FileChannelStore(store))
+        await using (var ledgerDb = new SqlitePaymentLedger(new SqliteLedgerOptions { Path = ledger }))
         {
+            using var file = channelStore == "file" ? new FileChannelStore(store) : null;
+            IChannelStore persisted = file is null ? new LedgerChannelStore(ledgerDb) : file;
             var channel = Assert.Single(await persisted.ListAsync(default));
             Assert.Equal(4 * Price, (long)channel.HighestSigned); // on disk before it could leave the process
             Assert.Equal(3 * Price, (long)verifier.SessionSpent(channel.ChannelId)); // the held voucher never arrived
