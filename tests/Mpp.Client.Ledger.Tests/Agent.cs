@@ -1,90 +1,10 @@
-using System.Diagnostics;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Ledger.Tests;
 
-/// <summary>The test agent (tests/Mpp.Client.Ledger.TestAgent) as a separate OS process, with line-based stdin/stdout.</summary>
-internal sealed class Agent : IDisposable
+/// <summary>The ledger test agent (tests/Mpp.Client.Ledger.TestAgent) as a separate OS process.</summary>
+internal static class Agent
 {
-    private readonly Process _process;
-    private readonly System.Text.StringBuilder _errors = new();
-
-    private Agent(Process process)
-    {
-        _process = process;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_errors)
-            {
-                _errors.AppendLine(e.Data);
-            }
-        };
-        _process.BeginErrorReadLine();
-    }
-
-    public int Id => _process.Id;
-
-    public static Agent Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mpp.Client.Ledger.TestAgent.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        return new Agent(Process.Start(info)!);
-    }
-
-    /// <summary>The next line that starts with <paramref name="prefix"/>, split on spaces after it.</summary>
-    public async Task<string[]> ReadAsync(string prefix)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith(prefix + " ", StringComparison.Ordinal))
-            {
-                return line[(prefix.Length + 1)..].Split(' ');
-            }
-        }
-
-        await _process.WaitForExitAsync(timeout.Token);
-        string errors;
-        lock (_errors)
-        {
-            errors = _errors.ToString();
-        }
-
-        throw new InvalidOperationException($"The agent exited (code {_process.ExitCode}) before writing {prefix}: {errors}");
-    }
-
-    public Task WriteAsync(string line) => _process.StandardInput.WriteLineAsync(line);
-
-    /// <summary>SIGKILL: no finally block, no dispose, no flush runs in the agent.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: false);
-        await _process.WaitForExitAsync();
-    }
-
-    public async Task<int> ExitAsync()
-    {
-        await _process.WaitForExitAsync();
-        return _process.ExitCode;
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
-
-        _process.Dispose();
-    }
+    public static AgentProcess Start(params string[] args) =>
+        AgentProcess.Start(Path.Combine(AppContext.BaseDirectory, "Mpp.Client.Ledger.TestAgent.dll"), args);
 }

@@ -1,12 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Text;
 using Mpp.Client.Ledger.Sqlite;
 using Mpp.Client.Tempo.Session;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
+using Mpp.Client.TestSupport;
 
 namespace Mpp.Client.Tempo.Tests.Session;
 
@@ -79,79 +78,16 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.Equal(0.01m, decimal.Parse(counted[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The agent as a separate OS process, with line-based stdout.</summary>
-    private sealed class SessionAgent : IDisposable
+    /// <summary>The session agent (tests/Mpp.Client.Tempo.SessionAgent) as a separate OS process.</summary>
+    private static class SessionAgent
     {
-        private readonly Process _process;
-        private readonly StringBuilder _errors = new();
-
-        private SessionAgent(Process process)
+        public static AgentProcess Start(string[] args)
         {
-            _process = process;
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                lock (_errors)
-                {
-                    _errors.AppendLine(e.Data);
-                }
-            };
-            _process.BeginErrorReadLine();
-        }
-
-        public static SessionAgent Start(string[] args)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             // From its own output folder (same configuration): the test folder carries the ASP.NET Core framework's
             // assemblies by reference only, which a console process does not load.
             var own = AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}Mpp.Client.Tempo.Tests{Path.DirectorySeparatorChar}",
                 $"{Path.DirectorySeparatorChar}Mpp.Client.Tempo.SessionAgent{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
-            info.ArgumentList.Add(Path.Combine(own, "Mpp.Client.Tempo.SessionAgent.dll"));
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            return new SessionAgent(Process.Start(info)!);
-        }
-
-        public async Task<string[]> ReadAsync(string prefix)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith(prefix + " ", StringComparison.Ordinal))
-                {
-                    return line[(prefix.Length + 1)..].Split(' ');
-                }
-            }
-
-            await _process.WaitForExitAsync(timeout.Token);
-            lock (_errors)
-            {
-                throw new InvalidOperationException($"The agent exited ({_process.ExitCode}) before writing {prefix}: {_errors}");
-            }
-        }
-
-        public async Task KillAsync()
-        {
-            _process.Kill(entireProcessTree: false);
-            await _process.WaitForExitAsync();
-        }
-
-        public async Task<int> ExitAsync()
-        {
-            await _process.WaitForExitAsync();
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            _process.Dispose();
+            return AgentProcess.Start(Path.Combine(own, "Mpp.Client.Tempo.SessionAgent.dll"), args);
         }
     }
 }
