@@ -29,7 +29,7 @@ if (args.Contains("--mcp-profile"))
     return await McpRatioDriver.ProfileAsync(args);
 }
 
-if (args.Contains("--session-ratio"))
+if (args.Contains("--session-ratio") || args.Contains("--session-profile") || args.Contains("--session-split") || args.Contains("--session-parts"))
 {
     return await SessionRatioDriver.RunAsync(args);
 }
