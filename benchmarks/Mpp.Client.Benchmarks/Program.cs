@@ -35,7 +35,7 @@ if (args.Contains("--voucher-rate"))
     return await VoucherRateDriver.RunAsync(args);
 }
 
-if (args.Contains("--session-ratio"))
+if (args.Contains("--session-ratio") || args.Contains("--session-profile") || args.Contains("--session-split") || args.Contains("--session-parts"))
 {
     return await SessionRatioDriver.RunAsync(args);
 }

@@ -80,7 +80,7 @@ public sealed partial class TempoTestVerifier
 
         var payload = SessionPayloads.Read(credential.Payload, requireDescriptor: true);
         var descriptor = payload.Descriptor!;
-        if (descriptor.ComputeChannelId(FakeTempoChain.ChannelEscrow, _chain.ChainId) != payload.ChannelId.ToLowerInvariant())
+        if (!IsBound(payload.ChannelId, descriptor))
         {
             return Fail("channel descriptor does not match channelId");
         }
@@ -106,6 +106,27 @@ public sealed partial class TempoTestVerifier
             SessionClosePayload close => await CloseAsync(close, cancellationToken).ConfigureAwait(false),
             _ => Malformed("unknown session action"),
         };
+    }
+
+    /// <summary>
+    /// draft-tempo-session-00 § "Voucher Verification" step 1 (and § "Open Verification"): the descriptor binds the channel
+    /// id, escrow and chain — <c>channelId = keccak256(abi.encode(descriptor…, escrow, chainId))</c>. A channel this
+    /// verifier accepted was stored under the id computed from its descriptor at open (the check below ran then); a later
+    /// payload naming that id with an equal descriptor is bound by that same computation, so the hash is not redone per
+    /// voucher. Any other descriptor (an unknown id, or one that differs in any field) is hashed and compared.
+    /// </summary>
+    private bool IsBound(string channelId, ChannelDescriptor descriptor)
+    {
+        var id = channelId.ToLowerInvariant();
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(id, out var known) && known.Descriptor == descriptor)
+            {
+                return true;
+            }
+        }
+
+        return descriptor.ComputeChannelId(FakeTempoChain.ChannelEscrow, _chain.ChainId) == id;
     }
 
     private async Task<PaymentVerificationResult> OpenAsync(SessionOpenPayload open, TempoSessionRequest request, bool charge, CancellationToken cancellationToken)
@@ -265,17 +286,29 @@ public sealed partial class TempoTestVerifier
 
     private static PaymentVerificationResult SessionSuccess(string channelId, BigInteger accepted, BigInteger spent, int units, string? txHash)
     {
-        var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        // The receipt's session fields, written as one object and read back once (not one document per field).
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["intent"] = Json("session"),
-            ["channelId"] = Json(channelId),
-            ["acceptedCumulative"] = Json(accepted.ToString(CultureInfo.InvariantCulture)),
-            ["spent"] = Json(spent.ToString(CultureInfo.InvariantCulture)),
-            ["units"] = Json(units),
-        };
-        if (txHash is not null)
+            w.WriteStartObject();
+            w.WriteString("intent"u8, "session"u8);
+            w.WriteString("channelId"u8, channelId);
+            w.WriteString("acceptedCumulative"u8, accepted.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("spent"u8, spent.ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("units"u8, units);
+            if (txHash is not null)
+            {
+                w.WriteString("txHash"u8, txHash);
+            }
+
+            w.WriteEndObject();
+        }
+
+        var fields = JsonElement.Parse(buffer.WrittenSpan);
+        var extra = new Dictionary<string, JsonElement>(6, StringComparer.Ordinal);
+        foreach (var p in fields.EnumerateObject())
         {
-            extra["txHash"] = Json(txHash);
+            extra[p.Name] = p.Value;
         }
 
         return PaymentVerificationResult.Success(channelId, extra, consumeChallenge: false);
@@ -290,12 +323,6 @@ public sealed partial class TempoTestVerifier
         }
 
         using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
-    }
-
-    private static JsonElement Json(int number)
-    {
-        using var doc = JsonDocument.Parse(number.ToString(CultureInfo.InvariantCulture));
         return doc.RootElement.Clone();
     }
 

@@ -31,6 +31,7 @@ internal sealed partial class TempoSessionManager
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _opening = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, Pending> _pending = new();
     private readonly ConcurrentDictionary<string, RouteTicket> _tickets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ulong, JsonElement> _sources = new();
 
     public TempoSessionManager(ITempoSigner signer, string address, Func<ulong, TempoRpcClient?> rpc, IChannelStore store, TempoSessionSettings settings,
         Func<IPaymentLedger> ledger, Func<SpendingPolicy> policy, Func<HttpClient> http, TimeProvider time, ILogger logger)
@@ -195,8 +196,13 @@ internal sealed partial class TempoSessionManager
 
     public SemaphoreSlim LockOf(string key) => _locks.GetOrAdd(key, static _ => new SemaphoreSlim(1, 1));
 
+    /// <summary>
+    /// The credential's <c>source</c> (this wallet's DID on the chain), made once per chain: the checksum address costs a
+    /// Keccak hash, and the element is immutable (a <see cref="JsonElement"/> of its own document, read-only, shared safely).
+    /// </summary>
     public JsonElement Source(ulong chainId) =>
-        JsonSerializer.SerializeToElement(AttributionMemo.Source(chainId, Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(Address)), TempoChargeJsonContext.Default.String);
+        _sources.GetOrAdd(chainId, static (chain, address) =>
+            JsonSerializer.SerializeToElement(AttributionMemo.Source(chain, Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(address)), TempoChargeJsonContext.Default.String), Address);
 
     public async ValueTask<SignedVoucher> SignVoucherAsync(TempoChannel channel, BigInteger cumulative, CancellationToken cancellationToken)
     {
