@@ -58,8 +58,11 @@ internal sealed partial class TempoSessionManager
                     await Ledger().CompleteAsync(attempt.ReservationId, LedgerOutcome.Settled, result.Receipt?.Reference, null, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                var ownEntry = pending.Kind is PendingKind.Open or PendingKind.TopUpAndVoucher;
-                channel = await MoveToSpentAsync(channel, pending.Increment, ownEntry, attempt.Quote.Unit, attempt.Quote.Host, result.Receipt?.Reference).ConfigureAwait(false);
+                // An open's or a top-up's first voucher has no settled entry of its own yet (the coordinator's reservation
+                // was the deposit's); any other voucher's reservation already is the settled child entry.
+                channel = pending.Kind is PendingKind.Open or PendingKind.TopUpAndVoucher
+                    ? await SpendFromDepositAsync(channel, pending.Increment, attempt.Quote.Unit, attempt.Quote.Host, result.Receipt?.Reference).ConfigureAwait(false)
+                    : await MoveToSpentAsync(channel, pending.Increment).ConfigureAwait(false);
                 channel = channel with { Accepted = BigInteger.Max(channel.Accepted, BigInteger.Min(receipt ?? pending.Cumulative, pending.Cumulative)) };
                 await _store.SaveAsync(channel, CancellationToken.None).ConfigureAwait(false);
                 Remember(attempt.Quote.RequestUri, attempt.Quote.Challenge, pending.Key);
@@ -92,7 +95,7 @@ internal sealed partial class TempoSessionManager
             }
 
             var stated = ReadReceipt(receipt, channel);
-            channel = await MoveToSpentAsync(channel, increment, ownEntry: false, "usd", string.Empty, receipt?.Reference).ConfigureAwait(false);
+            channel = await MoveToSpentAsync(channel, increment).ConfigureAwait(false);
             channel = channel with { Accepted = BigInteger.Max(channel.Accepted, BigInteger.Min(stated ?? cumulative, cumulative)) };
             await _store.SaveAsync(channel, CancellationToken.None).ConfigureAwait(false);
         }
@@ -126,27 +129,32 @@ internal sealed partial class TempoSessionManager
     }
 
     /// <summary>
-    /// Moves an accepted voucher's increment out of the channel's locked deposit entry into spent: a settled child entry
-    /// (made here when <paramref name="ownEntry"/>, else the coordinator's reservation already is one), then the deposit
-    /// entry shrinks. In that order, so a crash in between counts too much, never too little.
+    /// Counts an accepted voucher's increment as spent from the deposit: a settled child entry of the deposit entry, then
+    /// the deposit entry shrinks (<see cref="MoveToSpentAsync"/>). In that order, so a crash in between counts too much,
+    /// never too little.
     /// </summary>
-    internal async ValueTask<TempoChannel> MoveToSpentAsync(TempoChannel channel, BigInteger increment, bool ownEntry, string unit, string host, string? reference)
+    internal async ValueTask<TempoChannel> SpendFromDepositAsync(TempoChannel channel, BigInteger increment, string unit, string host, string? reference)
     {
         var ledger = Ledger();
-        if (ownEntry)
+        var child = new LedgerCharge(unit, Display(increment), host)
         {
-            var child = new LedgerCharge(unit, Display(increment), host)
-            {
-                Method = "tempo",
-                Intent = "session",
-                Description = $"tempo/session voucher {channel.Origin}",
-                ParentId = channel.DepositEntryId,
-            };
-            var reserved = await ledger.ReserveAsync(child, [], CancellationToken.None).ConfigureAwait(false);
-            await ledger.MarkSentAsync(reserved.Id, channel.ChannelId, CancellationToken.None).ConfigureAwait(false);
-            await ledger.CompleteAsync(reserved.Id, LedgerOutcome.Settled, reference, null, CancellationToken.None).ConfigureAwait(false);
-        }
+            Method = "tempo",
+            Intent = "session",
+            Description = $"tempo/session voucher {channel.Origin}",
+            ParentId = channel.DepositEntryId,
+        };
+        var reserved = await ledger.ReserveAsync(child, [], CancellationToken.None).ConfigureAwait(false);
+        await ledger.MarkSentAsync(reserved.Id, channel.ChannelId, CancellationToken.None).ConfigureAwait(false);
+        await ledger.CompleteAsync(reserved.Id, LedgerOutcome.Settled, reference, null, CancellationToken.None).ConfigureAwait(false);
+        return await MoveToSpentAsync(channel, increment).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Moves an increment already counted as spent elsewhere (the coordinator's settled reservation, or a child entry)
+    /// out of the channel's locked deposit entry: the channel's count rises and the deposit entry shrinks.
+    /// </summary>
+    internal async ValueTask<TempoChannel> MoveToSpentAsync(TempoChannel channel, BigInteger increment)
+    {
         var moved = channel with { Counted = channel.Counted + increment };
         await ShrinkDepositEntryAsync(moved).ConfigureAwait(false);
         return moved;

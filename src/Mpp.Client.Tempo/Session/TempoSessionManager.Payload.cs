@@ -158,15 +158,7 @@ internal sealed partial class TempoSessionManager
 
     private async ValueTask<SessionTransactionFees> FeesAsync(TempoRpcClient rpc, PaymentAttempt attempt, TempoSessionRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        TempoFeeData fees;
-        try
-        {
-            fees = await rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (TempoRpcException e)
-        {
-            throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, $"The Tempo node could not be asked for fee data ({e.GetType().Name}).", innerException: e) { FundsProvenNotMoved = true };
-        }
+        var fees = await FeeDataAsync(rpc, forCredential: true, cancellationToken).ConfigureAwait(false);
 
         if (!request.FeePayer && attempt.Quote.Terms.Fee is { } declared && Charge.TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas) > declared.MaxAmount)
         {

@@ -162,15 +162,27 @@ internal sealed partial class TempoSessionManager
             return null;
         }
 
-        var rpc = _rpc(request.ChainId)!;
+        var fees = await FeeDataAsync(_rpc(request.ChainId)!, forCredential: false, cancellationToken).ConfigureAwait(false);
+        return new PaymentFee(TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas), request.Currency);
+    }
+
+    /// <summary>
+    /// The node's fee data, for the fee bound declared with a deposit's terms or for the transaction signed later. A node
+    /// that cannot answer fails the terms (<see cref="MppErrorCode.InvalidChallenge"/>: nothing reserved) or the
+    /// credential (<see cref="MppErrorCode.CredentialCreationFailed"/>, the funds proven not moved).
+    /// </summary>
+    private static async ValueTask<TempoFeeData> FeeDataAsync(TempoRpcClient rpc, bool forCredential, CancellationToken cancellationToken)
+    {
         try
         {
-            var fees = await rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
-            return new PaymentFee(TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas), request.Currency);
+            return await rpc.GetFeeDataAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (TempoRpcException e)
         {
-            throw new MppException(MppErrorCode.InvalidChallenge, $"The Tempo node could not be asked for fee data ({e.GetType().Name}).");
+            var message = $"The Tempo node could not be asked for fee data ({e.GetType().Name}).";
+            throw forCredential
+                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message, innerException: e) { FundsProvenNotMoved = true }
+                : new MppException(MppErrorCode.InvalidChallenge, message, e);
         }
     }
 
