@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -61,10 +62,29 @@ public static class CanonicalJson
                 WriteRaw(output, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(output, value.GetString()!);
+                var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes, as received (valid UTF-8, checked by the parser)
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    // Nothing escaped: no '"', no control character, no lone surrogate; the raw bytes are the canonical form.
+                    WriteRaw(output, raw);
+                }
+                else
+                {
+                    WriteString(output, value.GetString()!);
+                }
+
                 break;
             case JsonValueKind.Number:
-                WriteAscii(output, FormatNumber(value.GetRawText()));
+                var number = JsonMarshal.GetRawUtf8Value(value);
+                if (IsPlainInteger(number))
+                {
+                    WriteRaw(output, number); // an exact integer prints as its own digits in ECMAScript
+                }
+                else
+                {
+                    WriteAscii(output, FormatNumber(value.GetRawText()));
+                }
+
                 break;
             case JsonValueKind.True:
                 WriteRaw(output, "true"u8);
@@ -82,11 +102,57 @@ public static class CanonicalJson
 
     private static void WriteObject(IBufferWriter<byte> output, JsonElement value)
     {
-        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names.
-        var members = new List<JsonProperty>();
+        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names. Most objects arrive with plain ASCII
+        // names already in that order (everything this SDK writes does): checked first, and then written as they are,
+        // without a sort or a string per name. ASCII bytes order as UTF-16 code units do.
+        var ordered = true;
+        ReadOnlySpan<byte> previous = default;
+        var any = false;
         foreach (var p in value.EnumerateObject())
         {
-            members.Add(p);
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
+            if (!IsPlainAsciiName(name) || (any && previous.SequenceCompareTo(name) >= 0))
+            {
+                ordered = false; // out of order, a duplicate (raised below), or a name that needs the general path
+                break;
+            }
+
+            previous = name;
+            any = true;
+        }
+
+        if (ordered)
+        {
+            WriteRaw(output, "{"u8);
+            var first = true;
+            foreach (var p in value.EnumerateObject())
+            {
+                var name = JsonMarshal.GetRawUtf8PropertyName(p);
+                var span = output.GetSpan(name.Length + 4);
+                var at = 0;
+                if (!first)
+                {
+                    span[at++] = (byte)',';
+                }
+
+                span[at++] = (byte)'"';
+                name.CopyTo(span[at..]);
+                at += name.Length;
+                span[at++] = (byte)'"';
+                span[at++] = (byte)':';
+                output.Advance(at);
+                first = false;
+                Write(output, p.Value);
+            }
+
+            WriteRaw(output, "}"u8);
+            return;
+        }
+
+        var members = new List<(string Name, JsonElement Value)>();
+        foreach (var p in value.EnumerateObject())
+        {
+            members.Add((p.Name, p.Value));
         }
 
         members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -109,6 +175,40 @@ public static class CanonicalJson
         }
 
         WriteRaw(output, "}"u8);
+    }
+
+    /// <summary>A raw member name of printable ASCII with no escape: written as is, ordered by its bytes.</summary>
+    private static bool IsPlainAsciiName(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b is < 0x20 or >= 0x80 or (byte)'\\' or (byte)'"')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A raw JSON integer of at most 15 digits, not <c>-0</c>: exact as a double, so ECMAScript prints these very digits.</summary>
+    private static bool IsPlainInteger(ReadOnlySpan<byte> raw)
+    {
+        var digits = raw.Length > 0 && raw[0] == (byte)'-' ? raw[1..] : raw;
+        if (digits.Length is 0 or > 15 || (digits.Length < raw.Length && digits[0] == (byte)'0'))
+        {
+            return false;
+        }
+
+        foreach (var b in digits)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes a JSON string in canonical form.</summary>
