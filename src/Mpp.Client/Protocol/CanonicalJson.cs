@@ -102,50 +102,80 @@ public static class CanonicalJson
 
     private static void WriteObject(IBufferWriter<byte> output, JsonElement value)
     {
-        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names. Most objects arrive with plain ASCII
-        // names already in that order (everything this SDK writes does): checked first, and then written as they are,
-        // without a sort or a string per name. ASCII bytes order as UTF-16 code units do.
+        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names. Names of plain ASCII (no escape) are
+        // compared as their raw UTF-8 bytes, which order alike, without a string per name; most objects arrive with such
+        // names already in order (everything this SDK writes does) and are written as they are, without a sort.
         var ordered = true;
+        var ascii = true;
+        var count = 0;
         ReadOnlySpan<byte> previous = default;
-        var any = false;
         foreach (var p in value.EnumerateObject())
         {
             var name = JsonMarshal.GetRawUtf8PropertyName(p);
-            if (!IsPlainAsciiName(name) || (any && previous.SequenceCompareTo(name) >= 0))
+            if (!IsPlainAsciiName(name))
             {
-                ordered = false; // out of order, a duplicate (raised below), or a name that needs the general path
+                ascii = false;
                 break;
             }
 
+            if (count > 0 && previous.SequenceCompareTo(name) >= 0)
+            {
+                ordered = false; // out of order, or a duplicate (raised below)
+            }
+
             previous = name;
-            any = true;
+            count++;
         }
 
-        if (ordered)
+        if (ascii && ordered)
         {
             WriteRaw(output, "{"u8);
             var first = true;
             foreach (var p in value.EnumerateObject())
             {
-                var name = JsonMarshal.GetRawUtf8PropertyName(p);
-                var span = output.GetSpan(name.Length + 4);
-                var at = 0;
-                if (!first)
-                {
-                    span[at++] = (byte)',';
-                }
-
-                span[at++] = (byte)'"';
-                name.CopyTo(span[at..]);
-                at += name.Length;
-                span[at++] = (byte)'"';
-                span[at++] = (byte)':';
-                output.Advance(at);
+                WriteMemberName(output, JsonMarshal.GetRawUtf8PropertyName(p), first);
                 first = false;
                 Write(output, p.Value);
             }
 
             WriteRaw(output, "}"u8);
+            return;
+        }
+
+        if (ascii)
+        {
+            var rented = ArrayPool<JsonProperty>.Shared.Rent(count);
+            try
+            {
+                var n = 0;
+                foreach (var p in value.EnumerateObject())
+                {
+                    rented[n++] = p;
+                }
+
+                var sorted = rented.AsSpan(0, n);
+                sorted.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+                WriteRaw(output, "{"u8);
+                for (var i = 0; i < sorted.Length; i++)
+                {
+                    var name = JsonMarshal.GetRawUtf8PropertyName(sorted[i]);
+                    if (i > 0 && name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(sorted[i - 1])))
+                    {
+                        throw new MppFormatException(MppErrorCode.InvalidEncoding, $"Duplicate JSON member name '{sorted[i].Name}'.");
+                    }
+
+                    WriteMemberName(output, name, first: i == 0);
+                    Write(output, sorted[i].Value);
+                }
+
+                WriteRaw(output, "}"u8);
+            }
+            finally
+            {
+                Array.Clear(rented, 0, count);
+                ArrayPool<JsonProperty>.Shared.Return(rented);
+            }
+
             return;
         }
 
@@ -175,6 +205,23 @@ public static class CanonicalJson
         }
 
         WriteRaw(output, "}"u8);
+    }
+
+    private static void WriteMemberName(IBufferWriter<byte> output, ReadOnlySpan<byte> name, bool first)
+    {
+        var span = output.GetSpan(name.Length + 4);
+        var at = 0;
+        if (!first)
+        {
+            span[at++] = (byte)',';
+        }
+
+        span[at++] = (byte)'"';
+        name.CopyTo(span[at..]);
+        at += name.Length;
+        span[at++] = (byte)'"';
+        span[at++] = (byte)':';
+        output.Advance(at);
     }
 
     /// <summary>A raw member name of printable ASCII with no escape: written as is, ordered by its bytes.</summary>

@@ -117,6 +117,7 @@ public sealed class CanonicalJsonTests
     public void Duplicate_member_names_are_rejected()
     {
         Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"a\":2}"));
+        Assert.Throws<MppFormatException>(() => Canonical("{\"b\":1,\"a\":2,\"b\":3}")); // found once sorted
         Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"b\":2,\"b\":3}"));
         Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"b\":2,\"\\u0062\":3}")); // the same name, escaped
     }
