@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -152,7 +151,7 @@ internal sealed class PayingSessionTransport : ITransport
     /// </summary>
     internal static JsonObject WithCredential(JsonObject? original, Credential credential)
     {
-        var buffer = new ArrayBufferWriter<byte>(2048);
+        using var buffer = new PooledBuffer(2048);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -216,7 +215,7 @@ internal sealed class PayingSessionTransport : ITransport
 
         writer.WritePropertyName(McpPaymentMeta.CredentialKey);
         writer.Flush();
-        var credentialJson = new ArrayBufferWriter<byte>(1024);
+        using var credentialJson = new PooledBuffer(1024);
         credential.WriteJson(credentialJson, requestAsObject: true); // the MCP form: challenge.request as an object
         writer.WriteRawValue(credentialJson.WrittenSpan, skipInputValidation: true);
         writer.WriteEndObject();
