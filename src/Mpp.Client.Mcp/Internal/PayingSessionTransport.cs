@@ -240,9 +240,12 @@ internal sealed class PayingSessionTransport : ITransport
                     {
                         // Paid off the pump: the approver, the observers, the wallet and the ledger never run on it (nor
                         // hold it). Queued locally: the pump's thread takes it up as soon as the pump waits again.
+                        // Registered here, before the pump reads on: a notifications/cancelled sent from now on finds it.
+                        var payment = new InFlightPayment(_closing.Token);
+                        _paying[request.Id] = payment;
                         ThreadPool.QueueUserWorkItem(
-                            static s => _ = s.Self.PayAsync(s.Request, s.Message, s.Challenges, s.Problem),
-                            (Self: this, Request: request, Message: message, required.Challenges, required.Problem),
+                            static s => _ = s.Self.PayAsync(s.Request, s.Message, s.Challenges, s.Problem, s.Payment),
+                            (Self: this, Request: request, Message: message, required.Challenges, required.Problem, Payment: payment),
                             preferLocal: true);
                         continue;
                     }
@@ -281,10 +284,8 @@ internal sealed class PayingSessionTransport : ITransport
         return McpPaymentData.TryReadChallenges(data, out var challenges, out var problem) ? (challenges, problem) : null;
     }
 
-    private async Task PayAsync(JsonRpcRequest request, JsonRpcMessage firstAnswer, IReadOnlyList<ChallengeParseResult> challenges, PaymentProblem? problem)
+    private async Task PayAsync(JsonRpcRequest request, JsonRpcMessage firstAnswer, IReadOnlyList<ChallengeParseResult> challenges, PaymentProblem? problem, InFlightPayment payment)
     {
-        var payment = new InFlightPayment(_closing.Token);
-        _paying[request.Id] = payment;
         var resource = ResourceOf(request);
         try
         {
