@@ -119,12 +119,12 @@ internal static class McpRatioDriver
             if (child is null)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  process CPU time (client and server) paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x; per call free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us; allocated per call (client and server) free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB"));
+                    $"  process CPU time (client and server) paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x; per call free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us; allocated per call (client and server) free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB; thread-pool work items per call free {free.Average(s => s.WorkItems) / (double)n:F1}, paid {paid.Average(s => s.WorkItems) / (double)n:F1}"));
             }
             else
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  client CPU paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x (free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us per call); server CPU paid/free: median {MedianRatio(paid, free, s => s.ServerCpu):F2}x (free {free.Average(s => s.ServerCpu) / n * 1000:F0} us, paid {paid.Average(s => s.ServerCpu) / n * 1000:F0} us); both: median {MedianRatio(paid, free, s => s.Cpu + s.ServerCpu):F2}x; client allocated per call free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB"));
+                    $"  client CPU paid/free: median {MedianRatio(paid, free, s => s.Cpu):F2}x (free {free.Average(s => s.Cpu) / n * 1000:F0} us, paid {paid.Average(s => s.Cpu) / n * 1000:F0} us per call); server CPU paid/free: median {MedianRatio(paid, free, s => s.ServerCpu):F2}x (free {free.Average(s => s.ServerCpu) / n * 1000:F0} us, paid {paid.Average(s => s.ServerCpu) / n * 1000:F0} us); both: median {MedianRatio(paid, free, s => s.Cpu + s.ServerCpu):F2}x; client allocated per call free {free.Average(s => s.Allocated) / n / 1024:F1} KB, paid {paid.Average(s => s.Allocated) / n / 1024:F1} KB; client thread-pool work items per call free {free.Average(s => s.WorkItems) / (double)n:F1}, paid {paid.Average(s => s.WorkItems) / (double)n:F1}"));
             }
 
             if (withBare)
@@ -146,7 +146,7 @@ internal static class McpRatioDriver
         }
     }
 
-    private readonly record struct Sample(double Wall, double Cpu, double ServerCpu, long Allocated);
+    private readonly record struct Sample(double Wall, double Cpu, double ServerCpu, long Allocated, long WorkItems);
 
     private static IEnumerable<double> Ratios(List<Sample> a, List<Sample> b, Func<Sample, double> f) => a.Zip(b, (x, y) => f(x) / f(y));
 
@@ -190,6 +190,7 @@ internal static class McpRatioDriver
         server?.Refresh();
         var serverCpu = server?.TotalProcessorTime ?? TimeSpan.Zero;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var workItems = ThreadPool.CompletedWorkItemCount;
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
@@ -200,6 +201,7 @@ internal static class McpRatioDriver
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         process.Refresh();
         server?.Refresh();
-        return new Sample(wall, (process.TotalProcessorTime - cpu).TotalMilliseconds, ((server?.TotalProcessorTime ?? TimeSpan.Zero) - serverCpu).TotalMilliseconds, allocated);
+        workItems = ThreadPool.CompletedWorkItemCount - workItems;
+        return new Sample(wall, (process.TotalProcessorTime - cpu).TotalMilliseconds, ((server?.TotalProcessorTime ?? TimeSpan.Zero) - serverCpu).TotalMilliseconds, allocated, workItems);
     }
 }

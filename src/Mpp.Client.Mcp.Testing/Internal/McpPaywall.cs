@@ -95,7 +95,7 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
         var verification = await payments.VerifyAsync(credential, path, cancellationToken).ConfigureAwait(false);
         if (verification.Succeeded)
         {
-            var receipt = JsonNode.Parse(Base64Url.Decode(verification.Receipt!.Serialize()))!.AsObject();
+            var receipt = ReceiptNode(verification.Receipt!);
             receipt["challengeId"] ??= credential.Challenge.Id;
             return (new Verdict(receipt, null), null);
         }
@@ -122,8 +122,7 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
             node.WriteTo(writer);
         }
 
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        var root = doc.RootElement;
+        var root = JsonElement.Parse(buffer.WrittenSpan); // its own copy: no pooled document to return, nothing to clone
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("challenge", out var challenge) || challenge.ValueKind != JsonValueKind.Object
             || !challenge.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object
@@ -132,8 +131,8 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
             throw new MppFormatException(MppErrorCode.InvalidChallenge, "The credential must be an object with challenge (its request an object) and payload.");
         }
 
-        JsonElement? source = root.TryGetProperty("source", out var s) ? s.Clone() : null;
-        return Credential.Create(Challenge.FromJson(challenge), payload.Clone(), source);
+        JsonElement? source = root.TryGetProperty("source", out var s) ? s : null;
+        return Credential.Create(Challenge.FromJson(challenge), payload, source);
     }
 
     /// <summary>The error's <c>data</c> (or the tool result's <c>payment-required</c>): fresh challenges, the problem, and why a credential was refused.</summary>
@@ -170,8 +169,36 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
             writer.WriteEndObject();
         }
 
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
+        return JsonElement.Parse(buffer.WrittenSpan);
+    }
+
+    /// <summary>The receipt as the JSON object <c>result._meta</c> carries (members as <see cref="PaymentReceipt.Serialize"/> writes them, not base64url).</summary>
+    private static JsonObject ReceiptNode(PaymentReceipt r)
+    {
+        var node = new JsonObject
+        {
+            ["status"] = r.Status,
+            ["method"] = r.Method,
+            ["timestamp"] = r.Timestamp,
+            ["reference"] = r.Reference,
+        };
+        if (r.ExternalId is { } externalId)
+        {
+            node["externalId"] = externalId;
+        }
+
+        foreach (var (name, value) in r.Extra)
+        {
+            node[name] = value.ValueKind switch
+            {
+                JsonValueKind.Object => JsonObject.Create(value),
+                JsonValueKind.Array => JsonArray.Create(value),
+                JsonValueKind.Null => null,
+                _ => JsonValue.Create(value),
+            };
+        }
+
+        return node;
     }
 
     /// <summary>An error's <c>data</c> in the type the SDK serializes it as (what it makes of an exception's <c>Data</c>).</summary>

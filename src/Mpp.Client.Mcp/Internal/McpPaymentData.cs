@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mpp.Client.Protocol;
@@ -57,7 +58,7 @@ internal static class McpPaymentData
 
     public static PaymentProblem? ReadProblem(JsonElement data) =>
         data.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.Object
-            ? PaymentProblem.TryParse(JsonSerializer.SerializeToUtf8Bytes(p, McpJsonContext.Default.JsonElement))
+            ? PaymentProblem.TryParse(JsonMarshal.GetRawUtf8Value(p)) // the element's own bytes, no copy
             : null;
 
     /// <summary>The <c>_meta</c> object of a result, or null.</summary>

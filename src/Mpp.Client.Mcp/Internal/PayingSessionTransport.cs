@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,7 +22,10 @@ internal sealed class PayingSessionTransport : ITransport
     private readonly McpPaymentOptions _options;
     private readonly Uri _server;
     private readonly ILogger _logger;
-    private readonly Channel<JsonRpcMessage> _incoming = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: the SDK's reader loop takes a message on the writer's thread (it only starts the
+    // message's handling there, then yields before running it), which saves a thread hop per answer. Nothing of the
+    // caller's runs inline: the SDK hands every message to the thread pool before handling it.
+    private readonly Channel<JsonRpcMessage> _incoming = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly ConcurrentDictionary<RequestId, JsonRpcRequest> _payable = new();
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage?>> _resends = new();
     private readonly ConcurrentDictionary<RequestId, InFlightPayment> _paying = new();
@@ -33,6 +35,7 @@ internal sealed class PayingSessionTransport : ITransport
     private const string ClientCapabilitiesMetaKey = "io.modelcontextprotocol/clientCapabilities";
     private long _resendCount;
     private JsonObject? _capability;
+    private ResourceName? _lastResource;
     private int _disposed;
 
     public PayingSessionTransport(ITransport inner, PaymentCoordinator coordinator, McpPaymentOptions options, Uri server, ILogger logger)
@@ -118,18 +121,7 @@ internal sealed class PayingSessionTransport : ITransport
     internal async Task<(RequestId Id, Task<JsonRpcMessage?> Answer)> SendPaidAsync(JsonRpcRequest request, Credential credential, CancellationToken cancellationToken)
     {
         var id = new RequestId(_resendPrefix + Interlocked.Increment(ref _resendCount).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var parameters = request.Params?.DeepClone() as JsonObject ?? [];
-        if (parameters["_meta"] is not JsonObject meta)
-        {
-            meta = [];
-            parameters["_meta"] = meta;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(512);
-        credential.WriteJson(buffer, requestAsObject: true); // the MCP form: challenge.request as an object
-        meta[McpPaymentMeta.CredentialKey] = JsonNode.Parse(buffer.WrittenSpan);
-        buffer.Clear();
-
+        var parameters = WithCredential(request.Params as JsonObject, credential);
         var answer = new TaskCompletionSource<JsonRpcMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _resends[id] = answer;
         if (_pump.IsCompleted)
@@ -152,6 +144,83 @@ internal sealed class PayingSessionTransport : ITransport
 
     internal void Forget(RequestId resendId) => _resends.TryRemove(resendId, out _);
 
+    /// <summary>
+    /// The request's params with the credential added to <c>_meta</c>, written in one pass and parsed back lazily (the
+    /// node stays backed by its bytes until something reads it; the SDK only writes it out): no deep copy of the params
+    /// and no node tree for the credential.
+    /// </summary>
+    internal static JsonObject WithCredential(JsonObject? original, Credential credential)
+    {
+        using var buffer = new PooledBuffer(2048);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var metaWritten = false;
+            if (original is not null)
+            {
+                foreach (var (name, value) in original)
+                {
+                    writer.WritePropertyName(name);
+                    if (name == "_meta" && value is JsonObject meta)
+                    {
+                        WriteMeta(writer, meta, credential);
+                        metaWritten = true;
+                    }
+                    else if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(writer);
+                    }
+                }
+            }
+
+            if (!metaWritten)
+            {
+                writer.WritePropertyName("_meta");
+                WriteMeta(writer, null, credential);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    private static void WriteMeta(Utf8JsonWriter writer, JsonObject? meta, Credential credential)
+    {
+        writer.WriteStartObject();
+        if (meta is not null)
+        {
+            foreach (var (name, value) in meta)
+            {
+                if (name == McpPaymentMeta.CredentialKey)
+                {
+                    continue; // replaced below
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+        }
+
+        writer.WritePropertyName(McpPaymentMeta.CredentialKey);
+        writer.Flush();
+        using var credentialJson = new PooledBuffer(1024);
+        credential.WriteJson(credentialJson, requestAsObject: true); // the MCP form: challenge.request as an object
+        writer.WriteRawValue(credentialJson.WrittenSpan, skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+
     private async Task PumpAsync()
     {
         Exception? failure = null;
@@ -169,7 +238,15 @@ internal sealed class PayingSessionTransport : ITransport
 
                     if (_payable.TryRemove(withId.Id, out var request) && ReadChallenges(message) is { } required)
                     {
-                        _ = PayAsync(request, message, required.Challenges, required.Problem);
+                        // Paid off the pump: the approver, the observers, the wallet and the ledger never run on it (nor
+                        // hold it). Queued locally: the pump's thread takes it up as soon as the pump waits again.
+                        // Registered here, before the pump reads on: a notifications/cancelled sent from now on finds it.
+                        var payment = new InFlightPayment(_closing.Token);
+                        _paying[request.Id] = payment;
+                        ThreadPool.QueueUserWorkItem(
+                            static s => _ = s.Self.PayAsync(s.Request, s.Message, s.Challenges, s.Problem, s.Payment),
+                            (Self: this, Request: request, Message: message, required.Challenges, required.Problem, Payment: payment),
+                            preferLocal: true);
                         continue;
                     }
                 }
@@ -207,10 +284,8 @@ internal sealed class PayingSessionTransport : ITransport
         return McpPaymentData.TryReadChallenges(data, out var challenges, out var problem) ? (challenges, problem) : null;
     }
 
-    private async Task PayAsync(JsonRpcRequest request, JsonRpcMessage firstAnswer, IReadOnlyList<ChallengeParseResult> challenges, PaymentProblem? problem)
+    private async Task PayAsync(JsonRpcRequest request, JsonRpcMessage firstAnswer, IReadOnlyList<ChallengeParseResult> challenges, PaymentProblem? problem, InFlightPayment payment)
     {
-        var payment = new InFlightPayment(_closing.Token);
-        _paying[request.Id] = payment;
         var resource = ResourceOf(request);
         try
         {
@@ -294,15 +369,32 @@ internal sealed class PayingSessionTransport : ITransport
     private Uri ResourceOf(JsonRpcRequest request)
     {
         string? Param(string name) => request.Params is JsonObject p && p[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        var key = request.Method switch
+        {
+            "tools/call" or "prompts/get" => Param("name") ?? string.Empty,
+            "resources/read" => Param("uri") ?? string.Empty,
+            _ => string.Empty,
+        };
+
+        // The last one is kept: an agent calls the same paid tool again and again, and a Uri is costly to build.
+        if (Volatile.Read(ref _lastResource) is { } last && last.Method == request.Method && last.Key == key)
+        {
+            return last.Resource;
+        }
+
         var relative = request.Method switch
         {
-            "tools/call" => "tools/" + Uri.EscapeDataString(Param("name") ?? string.Empty),
-            "prompts/get" => "prompts/" + Uri.EscapeDataString(Param("name") ?? string.Empty),
-            "resources/read" => "resources/read?uri=" + Uri.EscapeDataString(Param("uri") ?? string.Empty),
+            "tools/call" => "tools/" + Uri.EscapeDataString(key),
+            "prompts/get" => "prompts/" + Uri.EscapeDataString(key),
+            "resources/read" => "resources/read?uri=" + Uri.EscapeDataString(key),
             _ => Uri.EscapeDataString(request.Method),
         };
-        return new Uri(_server, relative);
+        var resource = new Uri(_server, relative);
+        Volatile.Write(ref _lastResource, new ResourceName(request.Method, key, resource));
+        return resource;
     }
+
+    private sealed record ResourceName(string Method, string Key, Uri Resource);
 
     /// <summary>
     /// Advertises the payable methods as <c>capabilities.experimental.payment</c> (draft § "MCP Capability

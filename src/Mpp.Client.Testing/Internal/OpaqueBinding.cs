@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Mpp.Client.Protocol;
 
@@ -21,6 +22,23 @@ internal static class OpaqueBinding
     {
         Span<byte> nonce = stackalloc byte[12];
         RandomNumberGenerator.Fill(nonce);
+        var nonceText = Base64Url.Encode(nonce);
+        if (extra is null && IsPlain(price) && IsPlain(route))
+        {
+            // The members in JCS order, every value printable ASCII with nothing to escape: the canonical bytes directly.
+            var length = Encoding.UTF8.GetByteCount(route) + Encoding.UTF8.GetByteCount(price) + nonceText.Length + 40;
+            var json = length <= 512 ? stackalloc byte[length] : new byte[length];
+            var at = 0;
+            Put(json, ref at, "{\"nonce\":\""u8);
+            at += Encoding.UTF8.GetBytes(nonceText, json[at..]);
+            Put(json, ref at, "\",\"price\":\""u8);
+            at += Encoding.UTF8.GetBytes(price, json[at..]);
+            Put(json, ref at, "\",\"route\":\""u8);
+            at += Encoding.UTF8.GetBytes(route, json[at..]);
+            Put(json, ref at, "\"}"u8);
+            return Base64Url.Encode(json[..at]);
+        }
+
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -36,7 +54,7 @@ internal static class OpaqueBinding
                 }
             }
 
-            writer.WriteString(NonceMember, Base64Url.Encode(nonce));
+            writer.WriteString(NonceMember, nonceText);
             writer.WriteString(PriceMember, price);
             writer.WriteString(RouteMember, route);
             writer.WriteEndObject();
@@ -80,6 +98,25 @@ internal static class OpaqueBinding
         {
             return false;
         }
+    }
+
+    private static bool IsPlain(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Put(Span<byte> target, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(target[at..]);
+        at += bytes.Length;
     }
 
     private static bool IsServerMember(string name) => name is RouteMember or NonceMember or PriceMember;

@@ -17,6 +17,7 @@ public sealed class PaymentAttempt
     private string? _walletReference;
     private int _state;
     private BigInteger? _actualFee;
+    private string? _idempotencyKey;
 
     /// <summary>Creates an attempt (the coordinator does; a rail's own tests can too).</summary>
     /// <param name="quote">What is paid.</param>
@@ -29,7 +30,6 @@ public sealed class PaymentAttempt
         Quote = quote;
         ReservationId = reservationId;
         _ledger = ledger;
-        IdempotencyKey = DeriveIdempotencyKey(quote);
     }
 
     /// <summary>What is paid: the challenge, the terms (with fee), the origin.</summary>
@@ -44,7 +44,7 @@ public sealed class PaymentAttempt
     /// creation never pays twice; two payees that issue the same challenge id get different keys. Short and fixed-length
     /// (<c>mpp-</c> and 32 hex digits).
     /// </summary>
-    public string IdempotencyKey { get; }
+    public string IdempotencyKey => _idempotencyKey ??= DeriveIdempotencyKey(Quote); // on first use: most wallets never ask (a race derives the same key twice)
 
     /// <summary>True once <see cref="MarkFundsMovingAsync"/> was called.</summary>
     public bool FundsMoving => Volatile.Read(ref _state) == Moving;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -61,10 +62,29 @@ public static class CanonicalJson
                 WriteRaw(output, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(output, value.GetString()!);
+                var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes, as received (valid UTF-8, checked by the parser)
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    // Nothing escaped: no '"', no control character, no lone surrogate; the raw bytes are the canonical form.
+                    WriteRaw(output, raw);
+                }
+                else
+                {
+                    WriteString(output, value.GetString()!);
+                }
+
                 break;
             case JsonValueKind.Number:
-                WriteAscii(output, FormatNumber(value.GetRawText()));
+                var number = JsonMarshal.GetRawUtf8Value(value);
+                if (IsPlainInteger(number))
+                {
+                    WriteRaw(output, number); // an exact integer prints as its own digits in ECMAScript
+                }
+                else
+                {
+                    WriteAscii(output, FormatNumber(value.GetRawText()));
+                }
+
                 break;
             case JsonValueKind.True:
                 WriteRaw(output, "true"u8);
@@ -82,11 +102,87 @@ public static class CanonicalJson
 
     private static void WriteObject(IBufferWriter<byte> output, JsonElement value)
     {
-        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names.
-        var members = new List<JsonProperty>();
+        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names. Names of plain ASCII (no escape) are
+        // compared as their raw UTF-8 bytes, which order alike, without a string per name; most objects arrive with such
+        // names already in order (everything this SDK writes does) and are written as they are, without a sort.
+        var ordered = true;
+        var ascii = true;
+        var count = 0;
+        ReadOnlySpan<byte> previous = default;
         foreach (var p in value.EnumerateObject())
         {
-            members.Add(p);
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
+            if (!IsPlainAsciiName(name))
+            {
+                ascii = false;
+                break;
+            }
+
+            if (count > 0 && previous.SequenceCompareTo(name) >= 0)
+            {
+                ordered = false; // out of order, or a duplicate (raised below)
+            }
+
+            previous = name;
+            count++;
+        }
+
+        if (ascii && ordered)
+        {
+            WriteRaw(output, "{"u8);
+            var first = true;
+            foreach (var p in value.EnumerateObject())
+            {
+                WriteMemberName(output, JsonMarshal.GetRawUtf8PropertyName(p), first);
+                first = false;
+                Write(output, p.Value);
+            }
+
+            WriteRaw(output, "}"u8);
+            return;
+        }
+
+        if (ascii)
+        {
+            var rented = ArrayPool<JsonProperty>.Shared.Rent(count);
+            try
+            {
+                var n = 0;
+                foreach (var p in value.EnumerateObject())
+                {
+                    rented[n++] = p;
+                }
+
+                var sorted = rented.AsSpan(0, n);
+                sorted.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+                WriteRaw(output, "{"u8);
+                for (var i = 0; i < sorted.Length; i++)
+                {
+                    var name = JsonMarshal.GetRawUtf8PropertyName(sorted[i]);
+                    if (i > 0 && name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(sorted[i - 1])))
+                    {
+                        throw new MppFormatException(MppErrorCode.InvalidEncoding, $"Duplicate JSON member name '{sorted[i].Name}'.");
+                    }
+
+                    WriteMemberName(output, name, first: i == 0);
+                    Write(output, sorted[i].Value);
+                }
+
+                WriteRaw(output, "}"u8);
+            }
+            finally
+            {
+                Array.Clear(rented, 0, count);
+                ArrayPool<JsonProperty>.Shared.Return(rented);
+            }
+
+            return;
+        }
+
+        var members = new List<(string Name, JsonElement Value)>();
+        foreach (var p in value.EnumerateObject())
+        {
+            members.Add((p.Name, p.Value));
         }
 
         members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -109,6 +205,57 @@ public static class CanonicalJson
         }
 
         WriteRaw(output, "}"u8);
+    }
+
+    private static void WriteMemberName(IBufferWriter<byte> output, ReadOnlySpan<byte> name, bool first)
+    {
+        var span = output.GetSpan(name.Length + 4);
+        var at = 0;
+        if (!first)
+        {
+            span[at++] = (byte)',';
+        }
+
+        span[at++] = (byte)'"';
+        name.CopyTo(span[at..]);
+        at += name.Length;
+        span[at++] = (byte)'"';
+        span[at++] = (byte)':';
+        output.Advance(at);
+    }
+
+    /// <summary>A raw member name of printable ASCII with no escape: written as is, ordered by its bytes.</summary>
+    private static bool IsPlainAsciiName(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b is < 0x20 or >= 0x80 or (byte)'\\' or (byte)'"')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A raw JSON integer of at most 15 digits, not <c>-0</c>: exact as a double, so ECMAScript prints these very digits.</summary>
+    private static bool IsPlainInteger(ReadOnlySpan<byte> raw)
+    {
+        var digits = raw.Length > 0 && raw[0] == (byte)'-' ? raw[1..] : raw;
+        if (digits.Length is 0 or > 15 || (digits.Length < raw.Length && digits[0] == (byte)'0'))
+        {
+            return false;
+        }
+
+        foreach (var b in digits)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes a JSON string in canonical form.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -157,7 +158,7 @@ public sealed class Challenge
             throw Invalid("A challenge must be a JSON object.");
         }
 
-        if (JsonShape.CheckObject(Encoding.UTF8.GetBytes(challenge.GetRawText())) is { } problem)
+        if (JsonShape.CheckObject(JsonMarshal.GetRawUtf8Value(challenge)) is { } problem) // the element's own bytes, no copy
         {
             throw Invalid("The challenge " + problem + ".");
         }
@@ -191,12 +192,18 @@ public sealed class Challenge
             }
         }
 
+        byte[]? requestJson = null;
         if (requestObject is { } o)
         {
-            encoded = CanonicalJson.EncodeBase64Url(o);
+            // The canonical bytes are the request the challenge keeps (checked above with the whole challenge): encoded
+            // here once, not decoded and checked again from the base64url.
+            using var canonical = new PooledBufferWriter(256);
+            CanonicalJson.Write(canonical, o);
+            encoded = Base64Url.Encode(canonical.WrittenSpan);
+            requestJson = canonical.WrittenSpan.ToArray();
         }
 
-        var parsed = FromWire(id, realm, method, intent, encoded, expires, description, digest, opaque, header);
+        var parsed = Build(id, realm, method, intent, encoded, expires, description, digest, opaque, header, requestJson);
         return new Challenge(parsed.Id, parsed.Realm, parsed.Method, parsed.Intent, parsed.EncodedRequest, parsed._requestJson)
         {
             Expires = parsed.Expires, ExpiresAt = parsed.ExpiresAt, Description = parsed.Description, Digest = parsed.Digest,
@@ -225,7 +232,21 @@ public sealed class Challenge
         string? description = null,
         string? digest = null,
         string? opaque = null,
-        string? header = null)
+        string? header = null) => Build(id, realm, method, intent, request, expires, description, digest, opaque, header, requestJson: null);
+
+    /// <summary><see cref="FromWire(string?, string?, string?, string?, string?, string?, string?, string?, string?, string?)"/>, with the request's JSON when the caller has it already checked.</summary>
+    private static Challenge Build(
+        string? id,
+        string? realm,
+        string? method,
+        string? intent,
+        string? request,
+        string? expires,
+        string? description,
+        string? digest,
+        string? opaque,
+        string? header,
+        byte[]? requestJson)
     {
         if (string.IsNullOrEmpty(id))
         {
@@ -262,7 +283,7 @@ public sealed class Challenge
             throw Invalid("Missing request parameter.");
         }
 
-        var requestJson = DecodeCheckedObject(request, "request");
+        requestJson ??= DecodeCheckedObject(request, "request");
         DateTimeOffset? expiresAt = null;
         if (expires is not null)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -32,9 +33,14 @@ public static class ChallengeId
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(intent);
         ArgumentNullException.ThrowIfNull(encodedRequest);
-        var sb = new StringBuilder(encodedRequest.Length + 128);
-        sb.Append(realm).Append('|').Append(method).Append('|').Append(intent).Append('|').Append(encodedRequest)
-          .Append('|').Append(expires).Append('|').Append(digest);
+        // The HMAC input, written as UTF-8 straight into a pooled buffer (no builder, no string, no byte array).
+        using var input = new PooledBufferWriter(encodedRequest.Length + 256);
+        Append(input, realm, separator: false);
+        Append(input, method);
+        Append(input, intent);
+        Append(input, encodedRequest);
+        Append(input, expires);
+        Append(input, digest);
 
         // The header slot exists only for a non-default credential field; "Authorization" is the default and adds nothing
         // (vector challenge-id/authorization_header_is_implicit_default). Its position follows the official conformance
@@ -42,13 +48,12 @@ public static class ChallengeId
         // draft-02's prose says "appended", but the cross-SDK vectors are what interoperates.
         if (header is not null && !string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase))
         {
-            sb.Append('|').Append(header);
+            Append(input, header);
         }
 
-        sb.Append('|').Append(opaque);
-        var input = Encoding.UTF8.GetBytes(sb.ToString());
+        Append(input, opaque);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(secret, input, mac);
+        HMACSHA256.HashData(secret, input.WrittenSpan, mac);
         return Base64Url.Encode(mac);
     }
 
@@ -63,8 +68,30 @@ public static class ChallengeId
     public static bool Verify(ReadOnlySpan<byte> secret, Challenge challenge)
     {
         ArgumentNullException.ThrowIfNull(challenge);
-        var expected = Encoding.ASCII.GetBytes(Compute(secret, challenge));
-        var actual = Encoding.UTF8.GetBytes(challenge.Id);
-        return CryptographicOperations.FixedTimeEquals(expected, actual);
+        var expected = Compute(secret, challenge);
+        var id = challenge.Id;
+        if (id.Length != expected.Length)
+        {
+            return false; // the length of a base64url HMAC-SHA256 is public
+        }
+
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected.AsSpan()), MemoryMarshal.AsBytes(id.AsSpan()));
+    }
+
+    private static void Append(PooledBufferWriter output, string? value, bool separator = true)
+    {
+        var span = output.GetSpan((value is null ? 0 : Encoding.UTF8.GetMaxByteCount(value.Length)) + 1);
+        var written = 0;
+        if (separator)
+        {
+            span[written++] = (byte)'|';
+        }
+
+        if (value is not null)
+        {
+            written += Encoding.UTF8.GetBytes(value, span[written..]);
+        }
+
+        output.Advance(written);
     }
 }

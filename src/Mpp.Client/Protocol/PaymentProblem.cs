@@ -108,9 +108,7 @@ public sealed class PaymentProblem
 
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var doc = JsonDocument.ParseValue(ref reader);
-            var root = doc.RootElement;
+            var root = JsonElement.Parse(json); // one document of its own: nothing pooled to clone from
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return null;
@@ -122,7 +120,7 @@ public sealed class PaymentProblem
                 root.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.Number && st.TryGetInt32(out var s) ? s : null,
                 Str(root, "detail"),
                 Str(root, "challengeId"),
-                root.Clone());
+                root);
         }
         catch (JsonException)
         {

@@ -82,7 +82,7 @@ public sealed class PaymentReceipt
     /// <exception cref="MppFormatException">The object lacks a required member or one is malformed (code <see cref="MppErrorCode.InvalidReceipt"/>).</exception>
     public static PaymentReceipt FromJson(JsonElement receipt)
     {
-        if (receipt.ValueKind == JsonValueKind.Object && JsonShape.CheckObject(System.Text.Encoding.UTF8.GetBytes(receipt.GetRawText())) is { } problem)
+        if (receipt.ValueKind == JsonValueKind.Object && JsonShape.CheckObject(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(receipt)) is { } problem)
         {
             throw Invalid("The receipt " + problem + ".");
         }

@@ -153,8 +153,37 @@ public static class Rfc3339
     public static string Format(DateTimeOffset value)
     {
         var utc = value.ToUniversalTime();
+        if (utc.Ticks % TimeSpan.TicksPerSecond == 0 && utc.Year <= 9999)
+        {
+            // Whole seconds (every challenge's expires): the fixed layout written directly, no format-string parse.
+            return string.Create(20, utc.DateTime, static (chars, t) =>
+            {
+                Digits(chars[..4], t.Year);
+                chars[4] = '-';
+                Digits(chars.Slice(5, 2), t.Month);
+                chars[7] = '-';
+                Digits(chars.Slice(8, 2), t.Day);
+                chars[10] = 'T';
+                Digits(chars.Slice(11, 2), t.Hour);
+                chars[13] = ':';
+                Digits(chars.Slice(14, 2), t.Minute);
+                chars[16] = ':';
+                Digits(chars.Slice(17, 2), t.Second);
+                chars[19] = 'Z';
+            });
+        }
+
         return utc.Millisecond == 0 && utc.Ticks % TimeSpan.TicksPerMillisecond == 0
             ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static void Digits(Span<char> target, int value)
+    {
+        for (var i = target.Length - 1; i >= 0; i--)
+        {
+            target[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
     }
 }

@@ -56,6 +56,9 @@ public sealed class CanonicalJsonTests
     [InlineData("1.7976931348623157e308", "1.7976931348623157e+308")]
     [InlineData("5e-324", "5e-324")]
     [InlineData("42431", "42431")]
+    [InlineData("123456789012345", "123456789012345")]
+    [InlineData("-42", "-42")]
+    [InlineData("-0e0", "0")]
     public void Numbers_are_formatted_as_ecmascript_does(string number, string expected)
     {
         Assert.Equal(expected, Canonical(number));
@@ -114,6 +117,17 @@ public sealed class CanonicalJsonTests
     public void Duplicate_member_names_are_rejected()
     {
         Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"a\":2}"));
+        Assert.Throws<MppFormatException>(() => Canonical("{\"b\":1,\"a\":2,\"b\":3}")); // found once sorted
+        Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"b\":2,\"b\":3}"));
+        Assert.Throws<MppFormatException>(() => Canonical("{\"a\":1,\"b\":2,\"\\u0062\":3}")); // the same name, escaped
+    }
+
+    [Fact]
+    public void Members_already_in_order_are_written_as_received_with_escapes_resolved()
+    {
+        Assert.Equal("{\"a\":\"<\",\"ab\":\"x\",\"b\":{\"c\":\"\u00e9\"}}", Canonical("{\"a\":\"\\u003c\",\"a\\u0062\":\"x\",\"b\":{\"c\":\"\\u00e9\"}}"));
+        Assert.Equal("{\"a\":\"/\",\"b\":\"\\\"\"}", Canonical("{\"a\":\"\\/\",\"b\":\"\\\"\"}"));
+        Assert.Equal("{\"a\":1,\"b\":2}", Canonical("{\"b\":2,\"a\":1}"));
     }
 
     [Fact]

@@ -34,7 +34,9 @@ public sealed class MppTestServerChallengeTests
         Assert.Equal("""{"amount":"1000","currency":"usd","recipient":"acct_test"}""", CanonicalJson.SerializeToString(challenge.Request));
         Assert.False(challenge.EncodedRequest.Contains('=', StringComparison.Ordinal));
 
-        var opaque = JsonDocument.Parse(Base64Url.Decode(challenge.Opaque!)).RootElement;
+        var opaqueBytes = Base64Url.Decode(challenge.Opaque!);
+        var opaque = JsonDocument.Parse(opaqueBytes).RootElement;
+        Assert.Equal(CanonicalJson.SerializeToString(opaque), Encoding.UTF8.GetString(opaqueBytes)); // opaque is JCS
         Assert.Equal("/paid", opaque.GetProperty("route").GetString());
         Assert.False(string.IsNullOrEmpty(opaque.GetProperty("nonce").GetString()));
         Assert.False(string.IsNullOrEmpty(opaque.GetProperty("price").GetString()));
