@@ -92,7 +92,9 @@ internal static class TempoWallet
             errors.Add($"{path}:PreferredMode must be Pull or Push.");
         }
 
-        var sessions = Session.TempoSessionSettings.Create(options.Session, path, errors);
+        var sessions = Session.TempoSessionSettings.Create(options.Session, path, errors) is { } checkedSessions
+            ? checkedSessions with { GasMargin = options.GasMargin, GasEstimateLifetime = options.GasEstimateLifetime }
+            : null;
         if (errors.Count > 0 || resolved is null)
         {
             throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TempoOptions), errors);

@@ -103,8 +103,8 @@ internal sealed partial class TempoSessionManager
         var deposit = attempt.Quote.Amount;
         var rpc = _rpc(request.ChainId)!;
         var now = _time.GetUtcNow();
-        var fees = await FeesAsync(rpc, attempt, request, now, cancellationToken).ConfigureAwait(false);
         var call = new EscrowOpenCall(request.Recipient, request.Operator, request.Currency, deposit, SessionTransactions.NewSalt(), EscrowAbi.ZeroAddress);
+        var fees = await FeesAsync(rpc, attempt, request, now, new TempoCall(request.EscrowContract, BigInteger.Zero, EscrowAbi.EncodeOpen(call)), topUp: false, cancellationToken).ConfigureAwait(false);
         var unsigned = SessionTransactions.BuildOpen(request.ChainId, request.EscrowContract, call, fees, request.FeePayer ? null : request.Currency, request.FeePayer);
         SignedSessionTransaction signed;
         try
@@ -156,17 +156,20 @@ internal sealed partial class TempoSessionManager
         return new PaymentPayload(payload, Source(request.ChainId)) { WalletReference = Hex.Encode(Keccak.Hash(Hex.Decode(signed.TransactionHex))) };
     }
 
-    private async ValueTask<SessionTransactionFees> FeesAsync(TempoRpcClient rpc, PaymentAttempt attempt, TempoSessionRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The gas and fees of an open or top-up about to be signed: the same gas estimate the terms were quoted
+    /// with (reused), and a fee bound that must not exceed the one declared and reserved.</summary>
+    private async ValueTask<SessionTransactionFees> FeesAsync(TempoRpcClient rpc, PaymentAttempt attempt, TempoSessionRequest request, DateTimeOffset now, TempoCall call, bool topUp, CancellationToken cancellationToken)
     {
+        var gas = await GasAsync(rpc, request, call, topUp, forCredential: true, cancellationToken).ConfigureAwait(false);
         var fees = await FeeDataAsync(rpc, forCredential: true, cancellationToken).ConfigureAwait(false);
 
-        if (!request.FeePayer && attempt.Quote.Terms.Fee is { } declared && Charge.TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas) > declared.MaxAmount)
+        if (!request.FeePayer && attempt.Quote.Terms.Fee is { } declared && Charge.TempoChargeMethod.MaxFee(gas, fees.MaxFeePerGas) > declared.MaxAmount)
         {
             throw new PaymentMethodException(MppErrorCode.CredentialCreationFailed, "The network fee rose above the fee bound declared for this deposit.") { FundsProvenNotMoved = true };
         }
 
         var validBefore = TempoNonce.ValidBefore(now, attempt.Quote.ExpiresAt);
-        return new SessionTransactionFees(OpenGas, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, validBefore, SessionTransactions.RandomValidAfter(now));
+        return new SessionTransactionFees(gas, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, validBefore, SessionTransactions.RandomValidAfter(now));
     }
 
     /// <summary>Base units of a TIP-20 token (6 decimals) in its display unit, as the ledger counts them.</summary>

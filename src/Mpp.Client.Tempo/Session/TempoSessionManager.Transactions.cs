@@ -24,8 +24,8 @@ internal sealed partial class TempoSessionManager
             throw new PaymentMethodException(MppErrorCode.BudgetExceeded, "A top-up would take the channel above Mpp:Tempo:Session:MaxDeposit.") { FundsProvenNotMoved = true };
         }
 
-        var fees = await FeesAsync(_rpc(request.ChainId)!, attempt, request, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var descriptor = DescriptorOf(channel);
+        var fees = await FeesAsync(_rpc(request.ChainId)!, attempt, request, _time.GetUtcNow(), TopUpCall(channel.Escrow, descriptor, extra), topUp: true, cancellationToken).ConfigureAwait(false);
         var unsigned = SessionTransactions.BuildTopUp(channel.ChainId, channel.Escrow, descriptor, extra, fees, request.FeePayer ? null : request.Currency, request.FeePayer);
         SignedSessionTransaction signed;
         try

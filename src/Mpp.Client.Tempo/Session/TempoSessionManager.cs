@@ -32,6 +32,7 @@ internal sealed partial class TempoSessionManager
     private readonly ConcurrentDictionary<Guid, Pending> _pending = new();
     private readonly ConcurrentDictionary<string, RouteTicket> _tickets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ulong, JsonElement> _sources = new();
+    private readonly ConcurrentDictionary<(ulong ChainId, string Escrow, bool TopUp), (ulong Gas, DateTimeOffset At)> _gas = new();
 
     public TempoSessionManager(ITempoSigner signer, string address, Func<ulong, TempoRpcClient?> rpc, IChannelStore store, TempoSessionSettings settings,
         Func<IPaymentLedger> ledger, Func<SpendingPolicy> policy, Func<HttpClient> http, TimeProvider time, ILogger logger)
@@ -112,11 +113,13 @@ internal sealed partial class TempoSessionManager
                 return new PaymentTerms(request.Amount, request.Currency, request.Recipient) { DepositEntryId = open.DepositEntryId };
             }
 
-            var topUp = TopUpAmount(open, request);
-            return new PaymentTerms(topUp, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, cancellationToken).ConfigureAwait(false) };
+            var extra = TopUpAmount(open, request);
+            var topUpCall = TopUpCall(open.Escrow, DescriptorOf(open), extra);
+            return new PaymentTerms(extra, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, topUpCall, topUp: true, cancellationToken).ConfigureAwait(false) };
         }
 
-        return new PaymentTerms(DepositFor(request), request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, cancellationToken).ConfigureAwait(false) };
+        var deposit = DepositFor(request);
+        return new PaymentTerms(deposit, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, OpenCall(request, deposit), topUp: false, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>The open channel a request can pay into (same payer, descriptor fields and escrow), or null.</summary>
@@ -155,16 +158,78 @@ internal sealed partial class TempoSessionManager
         return BigInteger.Min(wanted, room);
     }
 
-    private async ValueTask<PaymentFee?> FeeAsync(TempoSessionRequest request, CancellationToken cancellationToken)
+    /// <summary>The fee bound declared with a deposit's terms: the node's gas estimate of the escrow call (plus the
+    /// margin) at the node's fee cap; none when the server pays the fee.</summary>
+    private async ValueTask<PaymentFee?> FeeAsync(TempoSessionRequest request, TempoCall call, bool topUp, CancellationToken cancellationToken)
     {
         if (request.FeePayer)
         {
             return null;
         }
 
-        var fees = await FeeDataAsync(_rpc(request.ChainId)!, forCredential: false, cancellationToken).ConfigureAwait(false);
-        return new PaymentFee(TempoChargeMethod.MaxFee(OpenGas, fees.MaxFeePerGas), request.Currency);
+        var rpc = _rpc(request.ChainId)!;
+        var gas = await GasAsync(rpc, request, call, topUp, forCredential: false, cancellationToken).ConfigureAwait(false);
+        var fees = await FeeDataAsync(rpc, forCredential: false, cancellationToken).ConfigureAwait(false);
+        return new PaymentFee(TempoChargeMethod.MaxFee(gas, fees.MaxFeePerGas), request.Currency);
     }
+
+    /// <summary>
+    /// The gas limit of an open or top-up: the node's estimate of the transaction's one escrow call (mppx estimates its
+    /// session transactions too), plus <see cref="TempoSessionSettings.GasMargin"/>; an estimate is reused per chain,
+    /// escrow and kind for <see cref="TempoSessionSettings.GasEstimateLifetime"/>, so the terms and the transaction signed
+    /// moments later use the same gas. A node that refuses the estimate (a call that would revert: an unfunded payer)
+    /// fails the terms or the credential as <see cref="FeeDataAsync"/> does.
+    /// </summary>
+    private async ValueTask<ulong> GasAsync(TempoRpcClient rpc, TempoSessionRequest request, TempoCall call, bool topUp, bool forCredential, CancellationToken cancellationToken)
+    {
+        var key = (request.ChainId, call.To!, topUp);
+        var now = _time.GetUtcNow();
+        if (_gas.TryGetValue(key, out var cached) && now - cached.At < Settings.GasEstimateLifetime)
+        {
+            return checked(cached.Gas + Settings.GasMargin);
+        }
+
+        ulong estimate;
+        try
+        {
+            var shape = new TempoTransaction
+            {
+                ChainId = request.ChainId,
+                Calls = [call],
+                NonceKey = TempoNonce.ExpiringKey,
+                Nonce = 0,
+                ValidBefore = TempoNonce.ValidBefore(now, null),
+                FeeToken = request.Currency,
+            };
+            estimate = await rpc.EstimateGasAsync(shape, Address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TempoRpcException e)
+        {
+            var message = $"The Tempo node refused the gas estimate of the channel's {(topUp ? "top-up" : "open")} ({e.GetType().Name}).";
+            throw forCredential
+                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message, innerException: e) { FundsProvenNotMoved = true }
+                : new MppException(MppErrorCode.InvalidChallenge, message, e);
+        }
+
+        if (estimate is 0 or > MaxGas)
+        {
+            var message = $"The Tempo node's gas estimate of the channel's {(topUp ? "top-up" : "open")} is out of range.";
+            throw forCredential
+                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message) { FundsProvenNotMoved = true }
+                : new MppException(MppErrorCode.InvalidChallenge, message);
+        }
+
+        _gas[key] = (estimate, now);
+        return estimate + Settings.GasMargin;
+    }
+
+    /// <summary>The open call a new channel's terms are estimated with (the salt does not change the gas).</summary>
+    private static TempoCall OpenCall(TempoSessionRequest request, BigInteger deposit) =>
+        new(request.EscrowContract, BigInteger.Zero, EscrowAbi.EncodeOpen(new EscrowOpenCall(request.Recipient, request.Operator, request.Currency, deposit, SessionTransactions.NewSalt(), EscrowAbi.ZeroAddress)));
+
+    /// <summary>The top-up call of a channel.</summary>
+    private static TempoCall TopUpCall(string escrow, ChannelDescriptor descriptor, BigInteger extra) =>
+        new(escrow, BigInteger.Zero, EscrowAbi.EncodeTopUp(new EscrowTopUpCall(descriptor, extra)));
 
     /// <summary>
     /// The node's fee data, for the fee bound declared with a deposit's terms or for the transaction signed later. A node
@@ -186,8 +251,8 @@ internal sealed partial class TempoSessionManager
         }
     }
 
-    /// <summary>Gas for one escrow open or top-up: the precompile's cost with a wide margin (the Tempo node charges less).</summary>
-    internal const ulong OpenGas = 500_000;
+    /// <summary>The largest gas estimate believed for one escrow call (a node answering more is refused).</summary>
+    internal const ulong MaxGas = 5_000_000;
 
     private async ValueTask WaitForOpenAsync(string key, CancellationToken cancellationToken)
     {

@@ -5,6 +5,12 @@ namespace Mpp.Client.Tempo.Session;
 /// <summary><see cref="TempoSessionOptions"/> checked and in base units.</summary>
 internal sealed record TempoSessionSettings(BigInteger? Deposit, BigInteger MaxDeposit, BigInteger? TopUp, IReadOnlySet<string> AllowedEscrows, TimeSpan ReuseMargin)
 {
+    /// <summary>Gas added to the node's estimate of an open or top-up (<see cref="TempoOptions.GasMargin"/>).</summary>
+    public ulong GasMargin { get; init; } = 5_000;
+
+    /// <summary>How long an open's or top-up's gas estimate is reused (<see cref="TempoOptions.GasEstimateLifetime"/>).</summary>
+    public TimeSpan GasEstimateLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The TIP-1034 channel escrow precompile (draft-tempo-session-00 § "Precompile-Backed Channel State").</summary>
     public const string Precompile = "0x4d50500000000000000000000000000000000000";
 

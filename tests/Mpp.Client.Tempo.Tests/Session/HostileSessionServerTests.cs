@@ -100,10 +100,13 @@ public sealed class HostileSessionServerTests : IAsyncLifetime
 
     private ServiceProvider Payer(string maxDeposit = "1", string? deposit = null)
     {
+        // Funded: the wallet has the node estimate the open's gas, which a real node refuses for an unfunded payer.
+        var key = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _chain.Fund(FakeTempoChain.PathUsd, Keys.TempoPrivateKey.FromHex(key).Address, 100_000_000);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Mpp:Budget:PerDay:usd"] = "100",
-            ["Mpp:Tempo:PrivateKey"] = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            ["Mpp:Tempo:PrivateKey"] = key,
             [$"Mpp:Tempo:Rpc:{_chain.ChainId.ToString(CultureInfo.InvariantCulture)}"] = _chain.Endpoint.ToString(),
             ["Mpp:Tempo:Session:MaxDeposit"] = maxDeposit,
             ["Mpp:Tempo:Session:Deposit"] = deposit,

@@ -58,6 +58,43 @@ public sealed class TestServerSessionTests
     }
 
     [Fact]
+    public async Task The_open_is_signed_with_the_nodes_gas_estimate_plus_the_margin_and_that_gas_is_the_fee_reserved()
+    {
+        await using var payer = await ConfiguredTempoPayer.StartAsync(o => o.Session.MaxDeposit = "1");
+        payer.Chain.GasEstimate = 61_000;
+        payer.Server.MapPaid("/metered", new PaidRouteOptions { Prices = [new PriceOption("10000") { Method = "tempo", Intent = "session", Currency = TempoChains.PathUsd }], DigestBinding = false });
+
+        using (var response = await payer.Http.GetAsync(payer.Server.Url("/metered")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var broadcast = payer.Chain.Requests.Last(r => r.Method.StartsWith("eth_sendRawTransaction", StringComparison.Ordinal));
+        var open = Mpp.Client.Tempo.Transactions.TempoTransactionDecoder.Decode(Mpp.Client.Tempo.Encoding.Hex.Decode(broadcast.Params[0].GetString()!)).Transaction;
+        Assert.Equal(66_000UL, open.Gas); // the estimate + GasMargin (5,000), not a fixed bound
+        var channel = Assert.Single(await payer.Provider.GetRequiredService<TempoSessions>().ListChannelsAsync());
+        Assert.Equal(Mpp.Client.Tempo.Charge.TempoChargeMethod.MaxFee(66_000, open.MaxFeePerGas), channel.Fees);
+        Assert.Contains(payer.Chain.Requests, r => r.Method == "eth_estimateGas");
+    }
+
+    [Fact]
+    public async Task A_node_that_gives_no_usable_gas_estimate_fails_the_open_with_nothing_reserved_or_sent()
+    {
+        await using var payer = await ConfiguredTempoPayer.StartAsync(o => o.Session.MaxDeposit = "1");
+        payer.Chain.GasEstimate = 0;
+        payer.Server.MapPaid("/metered", new PaidRouteOptions { Prices = [new PriceOption("10000") { Method = "tempo", Intent = "session", Currency = TempoChains.PathUsd }], DigestBinding = false });
+
+        using var response = await payer.Http.GetAsync(payer.Server.Url("/metered"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var outcome = response.GetPaymentOutcome()!;
+        Assert.NotEqual(PaymentStatus.Paid, outcome.Status);
+        Assert.Contains(outcome.Rejections, r => r.Reason.Contains("gas estimate", StringComparison.Ordinal));
+        Assert.DoesNotContain(payer.Server.Requests, r => r.HasCredential);
+        Assert.Equal(new LedgerUsage(0m, 0m), await payer.Provider.GetRequiredService<IPaymentLedger>().GetUsageAsync("usd", null, null, default));
+    }
+
+    [Fact]
     public async Task Stopping_the_host_closes_the_open_channel()
     {
         await using var chain = await FakeTempoChain.StartAsync(TimeProvider.System);
