@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mpp.Cli.Configuration;
 using Mpp.Cli.Output;
+using Mpp.Client.Stripe;
 using Mpp.Client.Tempo;
 using Spectre.Console;
 
@@ -39,8 +40,18 @@ internal static class WalletsCommand
 
             if (configuration.GetSection("Mpp:Stripe").Exists())
             {
-                var key = configuration["Mpp:Stripe:SecretKey"] ?? string.Empty;
-                var mode = key.Contains("_live_", StringComparison.Ordinal) ? "live mode" : key.Contains("_test_", StringComparison.Ordinal) ? "test mode" : "mode unknown";
+                // The wallet's own reading of its key (or its custom issuer's), never the key.
+                string mode;
+                try
+                {
+                    mode = provider.GetService<StripeAccount>()?.LiveMode switch { true => "live mode", false => "test mode", null => "mode unknown" };
+                }
+                catch (Microsoft.Extensions.Options.OptionsValidationException)
+                {
+                    mode = "settings invalid";
+                    healthy = false;
+                }
+
                 table.AddRow("stripe", Markup.Escape(configuration["Mpp:Stripe:PaymentMethod"] ?? "-"), $"{mode}; not checked (minting a token is the only check, and it is a payment step)");
             }
 

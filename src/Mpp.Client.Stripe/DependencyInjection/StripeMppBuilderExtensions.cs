@@ -57,6 +57,7 @@ public static class StripeMppBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("Mpp.Client.Stripe")));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<StripeChargeMethod>());
+        builder.Services.AddSingleton(sp => new StripeAccount(sp.GetRequiredService<StripeChargeMethod>().Issuer));
         return builder;
     }
 

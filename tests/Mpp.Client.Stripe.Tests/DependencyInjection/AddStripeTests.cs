@@ -84,6 +84,28 @@ public sealed class AddStripeTests
     }
 
     [Fact]
+    public async Task StripeAccount_tells_the_mode_from_the_key_or_the_custom_issuer_and_never_shows_the_key()
+    {
+        await using var h = await StripeHarness.StartAsync();
+        using (var test = h.Payer())
+        {
+            var account = test.GetRequiredService<StripeAccount>();
+            Assert.False(account.LiveMode);
+            Assert.StartsWith("stripe:test:", account.Identity, StringComparison.Ordinal);
+        }
+
+        using (var live = h.Payer(new() { ["Mpp:Stripe:SecretKey"] = "sk_live_NEVERSHOWN0000" }))
+        {
+            var account = live.GetRequiredService<StripeAccount>();
+            Assert.True(account.LiveMode);
+            Assert.DoesNotContain("NEVERSHOWN", account.Identity + account, StringComparison.Ordinal);
+        }
+
+        using var custom = h.Payer(new() { ["Mpp:Stripe:SecretKey"] = null }, b => b.AddStripe(new DelegatingIssuer(h.Stripe) { Live = true }));
+        Assert.True(custom.GetRequiredService<StripeAccount>().LiveMode);
+    }
+
+    [Fact]
     public void AddStripe_twice_is_an_error()
     {
         var services = new ServiceCollection();
