@@ -151,7 +151,7 @@ internal sealed class PayingSessionTransport : ITransport
     /// </summary>
     internal static JsonObject WithCredential(JsonObject? original, Credential credential)
     {
-        using var buffer = new PooledBuffer(2048);
+        using var buffer = new PooledBufferWriter(2048);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -215,7 +215,7 @@ internal sealed class PayingSessionTransport : ITransport
 
         writer.WritePropertyName(McpPaymentMeta.CredentialKey);
         writer.Flush();
-        using var credentialJson = new PooledBuffer(1024);
+        using var credentialJson = new PooledBufferWriter(1024);
         credential.WriteJson(credentialJson, requestAsObject: true); // the MCP form: challenge.request as an object
         writer.WriteRawValue(credentialJson.WrittenSpan, skipInputValidation: true);
         writer.WriteEndObject();

@@ -2,7 +2,11 @@ using System.Buffers;
 
 namespace Mpp.Client.Protocol;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: serializers write here, copy out the one result, and return the array.</summary>
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: serializers write here,
+/// copy out the one result, and return the array. What was written is cleared before an array goes back to the pool
+/// (credentials pass through here), so no other user of the pool reads it. The MCP package compiles this file too.
+/// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity = 512) : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
@@ -30,6 +34,7 @@ internal sealed class PooledBufferWriter(int initialCapacity = 512) : IBufferWri
         _buffer = [];
         if (buffer.Length > 0)
         {
+            buffer.AsSpan(0, _written).Clear();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -44,6 +49,7 @@ internal sealed class PooledBufferWriter(int initialCapacity = 512) : IBufferWri
 
         var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
         _buffer.AsSpan(0, _written).CopyTo(larger);
+        _buffer.AsSpan(0, _written).Clear();
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
     }
