@@ -22,7 +22,7 @@ internal static class LegacySessionTransactions
             throw new ArgumentOutOfRangeException(nameof(deposit), "The deposit must be above zero and at most 2^128 - 1.");
         }
 
-        return Build(chainId, token, fees, feePayer,
+        return SessionTransactions.Build(chainId, fees, token, feePayer,
             new TempoCall(token, BigInteger.Zero, LegacyEscrowAbi.EncodeApprove(escrow, deposit)),
             new TempoCall(escrow, BigInteger.Zero, LegacyEscrowAbi.EncodeOpen(payee, token, deposit, salt, authorizedSigner)));
     }
@@ -36,7 +36,7 @@ internal static class LegacySessionTransactions
             throw new ArgumentOutOfRangeException(nameof(additionalDeposit), "The additional deposit must be above zero and at most 2^128 - 1.");
         }
 
-        return Build(chainId, token, fees, feePayer,
+        return SessionTransactions.Build(chainId, fees, token, feePayer,
             new TempoCall(token, BigInteger.Zero, LegacyEscrowAbi.EncodeApprove(escrow, additionalDeposit)),
             new TempoCall(escrow, BigInteger.Zero, LegacyEscrowAbi.EncodeTopUp(channelId, additionalDeposit)));
     }
@@ -44,35 +44,6 @@ internal static class LegacySessionTransactions
     /// <summary>Signs through <paramref name="signer"/> and returns the payload's <c>transaction</c> field: the 0x76
     /// envelope, or the 0x78 fee-payer hand-off form when the server sponsors fees.</summary>
     /// <exception cref="TempoSignerException">The signer failed.</exception>
-    public static async ValueTask<string> SignAsync(ITempoSigner signer, TempoTransaction transaction, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signer);
-        ArgumentNullException.ThrowIfNull(transaction);
-        transaction.Validate();
-        var signature = await TempoSigning.SignAsync(signer, transaction.SignatureHash(), cancellationToken).ConfigureAwait(false);
-        return transaction.FeePayer
-            ? Hex.Encode(transaction.EncodeFeePayerHandoff(signature, EvmAddress.Normalize(signer.Address)))
-            : Hex.Encode(transaction.Encode(signature));
-    }
-
-    private static TempoTransaction Build(ulong chainId, string token, SessionTransactionFees fees, bool feePayer, params TempoCall[] calls)
-    {
-        ArgumentNullException.ThrowIfNull(fees);
-        var transaction = new TempoTransaction
-        {
-            ChainId = chainId,
-            MaxPriorityFeePerGas = fees.MaxPriorityFeePerGas,
-            MaxFeePerGas = fees.MaxFeePerGas,
-            Gas = fees.Gas,
-            Calls = calls,
-            NonceKey = TempoNonce.ExpiringKey,
-            Nonce = 0,
-            ValidBefore = fees.ValidBefore,
-            ValidAfter = fees.ValidAfter,
-            FeeToken = token,
-            FeePayer = feePayer,
-        };
-        transaction.Validate();
-        return transaction;
-    }
+    public static async ValueTask<string> SignAsync(ITempoSigner signer, TempoTransaction transaction, CancellationToken cancellationToken) =>
+        (await SessionTransactions.SignAsync(signer, transaction, cancellationToken).ConfigureAwait(false)).Hex;
 }

@@ -26,8 +26,15 @@ internal static class SessionTransactions
             throw new ArgumentOutOfRangeException(nameof(open), "The deposit must be above zero and at most 2^96 - 1.");
         }
 
-        return Build(chainId, new TempoCall(escrow, BigInteger.Zero, EscrowAbi.EncodeOpen(open)), fees, feeToken ?? open.Token, feePayer);
+        return Build(chainId, fees, feeToken ?? open.Token, feePayer, OpenCall(escrow, open));
     }
+
+    /// <summary>The call <c>escrow.open(…)</c> (also what a gas estimate is asked for).</summary>
+    public static TempoCall OpenCall(string escrow, EscrowOpenCall open) => new(escrow, BigInteger.Zero, EscrowAbi.EncodeOpen(open));
+
+    /// <summary>The call <c>escrow.topUp(descriptor, additionalDeposit)</c> (also what a gas estimate is asked for).</summary>
+    public static TempoCall TopUpCall(string escrow, ChannelDescriptor descriptor, BigInteger additionalDeposit) =>
+        new(escrow, BigInteger.Zero, EscrowAbi.EncodeTopUp(new EscrowTopUpCall(descriptor, additionalDeposit)));
 
     /// <summary>The unsigned top-up transaction: one call <c>escrow.topUp(descriptor, additionalDeposit)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The additional deposit is zero, negative or above uint96.</exception>
@@ -39,8 +46,7 @@ internal static class SessionTransactions
             throw new ArgumentOutOfRangeException(nameof(additionalDeposit), "The additional deposit must be above zero and at most 2^96 - 1.");
         }
 
-        var call = new TempoCall(escrow, BigInteger.Zero, EscrowAbi.EncodeTopUp(new EscrowTopUpCall(descriptor, additionalDeposit)));
-        return Build(chainId, call, fees, feeToken ?? descriptor.Token, feePayer);
+        return Build(chainId, fees, feeToken ?? descriptor.Token, feePayer, TopUpCall(escrow, descriptor, additionalDeposit));
     }
 
     /// <summary>keccak256(encodeForSigning(tx) ‖ sender) (mppx <c>Channel.computeExpiringNonceHash</c>; the Tempo node's
@@ -119,7 +125,9 @@ internal static class SessionTransactions
         return BinaryPrimitives.ReadUInt64BigEndian(random) % (ulong)latest;
     }
 
-    private static TempoTransaction Build(ulong chainId, TempoCall call, SessionTransactionFees fees, string feeToken, bool feePayer)
+    /// <summary>A session transaction with <paramref name="calls"/>: expiring nonce, the fees given, checked (v1's
+    /// approve-then-call pairs are built here too).</summary>
+    internal static TempoTransaction Build(ulong chainId, SessionTransactionFees fees, string feeToken, bool feePayer, params TempoCall[] calls)
     {
         ArgumentNullException.ThrowIfNull(fees);
         var transaction = new TempoTransaction
@@ -128,7 +136,7 @@ internal static class SessionTransactions
             MaxPriorityFeePerGas = fees.MaxPriorityFeePerGas,
             MaxFeePerGas = fees.MaxFeePerGas,
             Gas = fees.Gas,
-            Calls = [call],
+            Calls = calls,
             NonceKey = TempoNonce.ExpiringKey,
             Nonce = 0,
             ValidBefore = fees.ValidBefore,
@@ -151,8 +159,12 @@ internal static class SessionTransactions
         return transaction.Calls[0];
     }
 
-    private static async ValueTask<(TempoSignature Signature, string Sender, string Hex)> SignAsync(ITempoSigner signer, TempoTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Signs <paramref name="transaction"/>: the signature, the sender, and the payload's <c>transaction</c>
+    /// field (the 0x76 envelope, or the 0x78 fee-payer hand-off form when the server sponsors fees).</summary>
+    internal static async ValueTask<(TempoSignature Signature, string Sender, string Hex)> SignAsync(ITempoSigner signer, TempoTransaction transaction, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(transaction);
         transaction.Validate();
         var signature = await TempoSigning.SignAsync(signer, transaction.SignatureHash(), cancellationToken).ConfigureAwait(false);
         var sender = EvmAddress.Normalize(signer.Address);

@@ -104,7 +104,7 @@ internal sealed partial class TempoSessionManager
         var rpc = _rpc(request.ChainId)!;
         var now = _time.GetUtcNow();
         var call = new EscrowOpenCall(request.Recipient, request.Operator, request.Currency, deposit, SessionTransactions.NewSalt(), EscrowAbi.ZeroAddress);
-        var fees = await FeesAsync(rpc, attempt, request, now, new TempoCall(request.EscrowContract, BigInteger.Zero, EscrowAbi.EncodeOpen(call)), topUp: false, cancellationToken).ConfigureAwait(false);
+        var fees = await FeesAsync(rpc, attempt, request, now, SessionTransactions.OpenCall(request.EscrowContract, call), topUp: false, cancellationToken).ConfigureAwait(false);
         var unsigned = SessionTransactions.BuildOpen(request.ChainId, request.EscrowContract, call, fees, request.FeePayer ? null : request.Currency, request.FeePayer);
         SignedSessionTransaction signed;
         try

@@ -25,7 +25,7 @@ internal sealed partial class TempoSessionManager
         }
 
         var descriptor = DescriptorOf(channel);
-        var fees = await FeesAsync(_rpc(request.ChainId)!, attempt, request, _time.GetUtcNow(), TopUpCall(channel.Escrow, descriptor, extra), topUp: true, cancellationToken).ConfigureAwait(false);
+        var fees = await FeesAsync(_rpc(request.ChainId)!, attempt, request, _time.GetUtcNow(), SessionTransactions.TopUpCall(channel.Escrow, descriptor, extra), topUp: true, cancellationToken).ConfigureAwait(false);
         var unsigned = SessionTransactions.BuildTopUp(channel.ChainId, channel.Escrow, descriptor, extra, fees, request.FeePayer ? null : request.Currency, request.FeePayer);
         SignedSessionTransaction signed;
         try

@@ -114,12 +114,12 @@ internal sealed partial class TempoSessionManager
             }
 
             var extra = TopUpAmount(open, request);
-            var topUpCall = TopUpCall(open.Escrow, DescriptorOf(open), extra);
+            var topUpCall = SessionTransactions.TopUpCall(open.Escrow, DescriptorOf(open), extra);
             return new PaymentTerms(extra, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, topUpCall, topUp: true, cancellationToken).ConfigureAwait(false) };
         }
 
         var deposit = DepositFor(request);
-        return new PaymentTerms(deposit, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, OpenCall(request, deposit), topUp: false, cancellationToken).ConfigureAwait(false) };
+        return new PaymentTerms(deposit, request.Currency, request.Recipient) { Kind = PaymentKind.Deposit, Fee = await FeeAsync(request, OpenCallFor(request, deposit), topUp: false, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>The open channel a request can pay into (same payer, descriptor fields and escrow), or null.</summary>
@@ -205,36 +205,21 @@ internal sealed partial class TempoSessionManager
         }
         catch (TempoRpcException e)
         {
-            var message = $"The Tempo node refused the gas estimate of the channel's {(topUp ? "top-up" : "open")} ({e.GetType().Name}).";
-            throw forCredential
-                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message, innerException: e) { FundsProvenNotMoved = true }
-                : new MppException(MppErrorCode.InvalidChallenge, message, e);
+            throw NodeRefusal(forCredential, $"The Tempo node refused the gas estimate of the channel's {(topUp ? "top-up" : "open")} ({e.GetType().Name}).", e);
         }
 
         if (estimate is 0 or > MaxGas)
         {
-            var message = $"The Tempo node's gas estimate of the channel's {(topUp ? "top-up" : "open")} is out of range.";
-            throw forCredential
-                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message) { FundsProvenNotMoved = true }
-                : new MppException(MppErrorCode.InvalidChallenge, message);
+            throw NodeRefusal(forCredential, $"The Tempo node's gas estimate of the channel's {(topUp ? "top-up" : "open")} is out of range.", null);
         }
 
         _gas[key] = (estimate, now);
         return estimate + Settings.GasMargin;
     }
 
-    /// <summary>The open call a new channel's terms are estimated with (the salt does not change the gas).</summary>
-    private static TempoCall OpenCall(TempoSessionRequest request, BigInteger deposit) =>
-        new(request.EscrowContract, BigInteger.Zero, EscrowAbi.EncodeOpen(new EscrowOpenCall(request.Recipient, request.Operator, request.Currency, deposit, SessionTransactions.NewSalt(), EscrowAbi.ZeroAddress)));
-
-    /// <summary>The top-up call of a channel.</summary>
-    private static TempoCall TopUpCall(string escrow, ChannelDescriptor descriptor, BigInteger extra) =>
-        new(escrow, BigInteger.Zero, EscrowAbi.EncodeTopUp(new EscrowTopUpCall(descriptor, extra)));
-
     /// <summary>
     /// The node's fee data, for the fee bound declared with a deposit's terms or for the transaction signed later. A node
-    /// that cannot answer fails the terms (<see cref="MppErrorCode.InvalidChallenge"/>: nothing reserved) or the
-    /// credential (<see cref="MppErrorCode.CredentialCreationFailed"/>, the funds proven not moved).
+    /// that cannot answer fails the terms or the credential (<see cref="NodeRefusal"/>).
     /// </summary>
     private static async ValueTask<TempoFeeData> FeeDataAsync(TempoRpcClient rpc, bool forCredential, CancellationToken cancellationToken)
     {
@@ -244,12 +229,20 @@ internal sealed partial class TempoSessionManager
         }
         catch (TempoRpcException e)
         {
-            var message = $"The Tempo node could not be asked for fee data ({e.GetType().Name}).";
-            throw forCredential
-                ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message, innerException: e) { FundsProvenNotMoved = true }
-                : new MppException(MppErrorCode.InvalidChallenge, message, e);
+            throw NodeRefusal(forCredential, $"The Tempo node could not be asked for fee data ({e.GetType().Name}).", e);
         }
     }
+
+    /// <summary>What a node that cannot serve an open or top-up fails: the terms (<see cref="MppErrorCode.InvalidChallenge"/>:
+    /// nothing reserved), or the credential (<see cref="MppErrorCode.CredentialCreationFailed"/>, the funds proven not moved).</summary>
+    private static Exception NodeRefusal(bool forCredential, string message, Exception? inner) =>
+        forCredential
+            ? new PaymentMethodException(MppErrorCode.CredentialCreationFailed, message, innerException: inner) { FundsProvenNotMoved = true }
+            : new MppException(MppErrorCode.InvalidChallenge, message, inner);
+
+    /// <summary>The open call of a new channel for <paramref name="request"/> (a fresh salt; the salt does not change the gas).</summary>
+    internal static TempoCall OpenCallFor(TempoSessionRequest request, BigInteger deposit) =>
+        SessionTransactions.OpenCall(request.EscrowContract, new EscrowOpenCall(request.Recipient, request.Operator, request.Currency, deposit, SessionTransactions.NewSalt(), EscrowAbi.ZeroAddress));
 
     /// <summary>The largest gas estimate believed for one escrow call (a node answering more is refused).</summary>
     internal const ulong MaxGas = 5_000_000;
