@@ -3,6 +3,8 @@ using System.Net;
 using Mpp.Client.Http;
 using Mpp.Client.Testing;
 
+using static Mpp.Client.Benchmarks.RatioTiming;
+
 namespace Mpp.Client.Benchmarks;
 
 /// <summary>
@@ -67,17 +69,6 @@ internal static class PaidRatioDriver
             }
         }
 
-        static async Task<double> TimeAsync(Func<Task> op, int count)
-        {
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < count; i++)
-            {
-                await op();
-            }
-
-            return sw.Elapsed.TotalMicroseconds / count;
-        }
-
         await TimeAsync(Unpaid, n);
         await TimeAsync(Paid, n); // warm-up
         var unpaid = new List<double>();
@@ -90,12 +81,6 @@ internal static class PaidRatioDriver
             unpaid.Add(u);
             paid.Add(p);
             ratios.Add(p / u);
-        }
-
-        static double Median(List<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
         Console.WriteLine($"| median of round ratios | ratio of medians | paid median | unpaid median | round ratios min–max | rounds × n |");

@@ -7,6 +7,8 @@ using Mpp.Client.Tempo;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
 
+using static Mpp.Client.Benchmarks.RatioTiming;
+
 namespace Mpp.Client.Benchmarks;
 
 /// <summary>
@@ -79,17 +81,6 @@ internal static class SessionRatioDriver
             {
                 throw new InvalidOperationException($"paid: {response.StatusCode}");
             }
-        }
-
-        static async Task<double> TimeAsync(Func<Task> op, int count)
-        {
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < count; i++)
-            {
-                await op();
-            }
-
-            return sw.Elapsed.TotalMicroseconds / count;
         }
 
         // The two signature operations a voucher-paid request cannot avoid, timed in the same rounds: the payer's sign and
@@ -189,12 +180,6 @@ internal static class SessionRatioDriver
             paid.Add(p);
             ratios.Add(p / u);
             freeRatios.Add(p / f);
-        }
-
-        static double Median(List<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
         var spent = verifier.SessionSpent((await provider.GetRequiredService<Mpp.Client.Tempo.Session.TempoSessions>().ListChannelsAsync()).Single().ChannelId);

@@ -4,6 +4,8 @@ using System.Numerics;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.Tempo.Session;
 
+using static Mpp.Client.Benchmarks.RatioTiming;
+
 namespace Mpp.Client.Benchmarks;
 
 /// <summary>
@@ -86,12 +88,6 @@ internal static class VoucherRateDriver
             var v = Rate(Vouchers, span);
             var s = Rate(BareSigns, span);
             rows.Add((v.Wall, v.Cpu, s.Wall, s.Cpu));
-        }
-
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.OrderBy(x => x).ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
         var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0] : "?";
