@@ -260,7 +260,7 @@ public sealed partial class FakeTempoChain
     {
         try
         {
-            return EvmAddress.Normalize(signature.RecoverAddress(hash));
+            return signature.RecoverLowerAddress(hash);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)
         {

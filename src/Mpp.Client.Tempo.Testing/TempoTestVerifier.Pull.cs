@@ -175,7 +175,7 @@ public sealed partial class TempoTestVerifier
     {
         try
         {
-            address = EvmAddress.Normalize(signature.RecoverAddress(hash));
+            address = signature.RecoverLowerAddress(hash);
             return true;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException or NullReferenceException)

@@ -39,7 +39,7 @@ internal static class EscrowVoucher
         try
         {
             var parsed = TempoSignature.FromRsv(signature);
-            return parsed.SValue > HalfOrder ? null : EvmAddress.Normalize(parsed.RecoverAddress(digest));
+            return parsed.SValue > HalfOrder ? null : parsed.RecoverLowerAddress(digest);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or ArithmeticException)
         {

@@ -17,15 +17,17 @@ internal static class TempoAddresses
         return Of(uncompressed);
     }
 
-    /// <summary>The address of a 65-byte uncompressed public key (0x04 ‖ x ‖ y).</summary>
-    public static string Of(ReadOnlySpan<byte> uncompressed)
+    /// <summary>The address of a 65-byte uncompressed public key (0x04 ‖ x ‖ y), EIP-55 checksummed.</summary>
+    public static string Of(ReadOnlySpan<byte> uncompressed) => AddressUtil.Current.ConvertToChecksumAddress(LowerOf(uncompressed));
+
+    /// <summary>The address of a 65-byte uncompressed public key, lower-case 0x hex.</summary>
+    public static string LowerOf(ReadOnlySpan<byte> uncompressed)
     {
         if (uncompressed.Length != 65 || uncompressed[0] != 0x04)
         {
             throw new ArgumentException("An uncompressed public key is 65 bytes starting with 0x04.", nameof(uncompressed));
         }
 
-        var hash = Keccak.Hash(uncompressed[1..]);
-        return AddressUtil.Current.ConvertToChecksumAddress(Hex.Encode(hash.AsSpan(12)));
+        return Hex.Encode(Keccak.Hash(uncompressed[1..]).AsSpan(12));
     }
 }

@@ -65,14 +65,14 @@ internal static class TempoSigning
         string recovered;
         try
         {
-            recovered = signature.RecoverAddress(digest);
+            recovered = signature.RecoverLowerAddress(digest);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException)
         {
             throw new TempoSignerException("The Tempo signer's signature does not recover to any address.", e);
         }
 
-        if (!string.Equals(EvmAddress.Normalize(recovered), EvmAddress.Normalize(signer.Address), StringComparison.Ordinal))
+        if (!string.Equals(recovered, EvmAddress.Normalize(signer.Address), StringComparison.Ordinal))
         {
             throw new TempoSignerException("The Tempo signer's signature was made by another key than its address.");
         }

@@ -100,7 +100,7 @@ internal static class SessionVoucher
         var digest = Hash(protocol, escrow, chainId, channelId, cumulativeAmount);
         try
         {
-            return EvmAddress.Normalize(parsed.RecoverAddress(digest));
+            return parsed.RecoverLowerAddress(digest);
         }
         catch (InvalidOperationException e)
         {

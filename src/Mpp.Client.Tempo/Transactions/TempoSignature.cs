@@ -70,21 +70,33 @@ internal sealed class TempoSignature
     /// libsecp256k1's <c>secp256k1_ecdsa_recover</c>: native where it loads, else NBitcoin.Secp256k1's port).</summary>
     /// <exception cref="FormatException">r or s is not below the group order.</exception>
     /// <exception cref="InvalidOperationException">No public key recovers from this signature.</exception>
-    public string RecoverAddress(ReadOnlySpan<byte> hash) =>
-        NativeSecp256k1.IsAvailable ? RecoverAddressNative(hash) : RecoverAddressManaged(hash);
+    public string RecoverAddress(ReadOnlySpan<byte> hash) => TempoAddresses.Of(RecoverPublicKey(hash));
+
+    /// <summary><see cref="RecoverAddress"/> in lower case (what verifiers compare), without computing the EIP-55
+    /// checksum only to drop it.</summary>
+    /// <exception cref="FormatException">r or s is not below the group order.</exception>
+    /// <exception cref="InvalidOperationException">No public key recovers from this signature.</exception>
+    public string RecoverLowerAddress(ReadOnlySpan<byte> hash) => TempoAddresses.LowerOf(RecoverPublicKey(hash));
 
     /// <summary><see cref="RecoverAddress"/> with native libsecp256k1; the caller checked it is available.</summary>
-    internal string RecoverAddressNative(ReadOnlySpan<byte> hash)
+    internal string RecoverAddressNative(ReadOnlySpan<byte> hash) => TempoAddresses.Of(RecoverPublicKeyNative(hash));
+
+    /// <summary><see cref="RecoverAddress"/> with NBitcoin.Secp256k1 (managed code).</summary>
+    internal string RecoverAddressManaged(ReadOnlySpan<byte> hash) => TempoAddresses.Of(RecoverPublicKeyManaged(hash));
+
+    /// <summary>The 65-byte uncompressed public key that made this signature over <paramref name="hash"/>.</summary>
+    private byte[] RecoverPublicKey(ReadOnlySpan<byte> hash) =>
+        NativeSecp256k1.IsAvailable ? RecoverPublicKeyNative(hash) : RecoverPublicKeyManaged(hash);
+
+    private byte[] RecoverPublicKeyNative(ReadOnlySpan<byte> hash)
     {
         Span<byte> compact = stackalloc byte[64];
         CompactForRecovery(hash, compact);
-        return NativeSecp256k1.Recover(compact, YParity, hash) is { } publicKey
-            ? TempoAddresses.Of(publicKey)
-            : throw new InvalidOperationException("No public key recovers from this signature.");
+        return NativeSecp256k1.Recover(compact, YParity, hash)
+            ?? throw new InvalidOperationException("No public key recovers from this signature.");
     }
 
-    /// <summary><see cref="RecoverAddress"/> with NBitcoin.Secp256k1 (managed code).</summary>
-    internal string RecoverAddressManaged(ReadOnlySpan<byte> hash)
+    private byte[] RecoverPublicKeyManaged(ReadOnlySpan<byte> hash)
     {
         Span<byte> compact = stackalloc byte[64];
         CompactForRecovery(hash, compact);
@@ -93,9 +105,14 @@ internal sealed class TempoSignature
             throw new FormatException("r or s of the signature is out of range.");
         }
 
-        return ECPubKey.TryRecover(Context.Instance, signature, hash, out var publicKey) && publicKey is not null
-            ? TempoAddresses.Of(publicKey)
-            : throw new InvalidOperationException("No public key recovers from this signature.");
+        if (!ECPubKey.TryRecover(Context.Instance, signature, hash, out var publicKey) || publicKey is null)
+        {
+            throw new InvalidOperationException("No public key recovers from this signature.");
+        }
+
+        var uncompressed = new byte[65];
+        publicKey.WriteToSpan(compressed: false, uncompressed, out _);
+        return uncompressed;
     }
 
     /// <summary>Checks the digest length and r, s below the group order (libsecp256k1's compact parse refuses them

@@ -62,14 +62,14 @@ internal static class EvmSigning
         string recovered;
         try
         {
-            recovered = signature.RecoverAddress(digest);
+            recovered = signature.RecoverLowerAddress(digest);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ArithmeticException)
         {
             throw Failed("The EVM signer's signature does not recover to any address.", e);
         }
 
-        if (!string.Equals(EvmAddress.Normalize(recovered), address, StringComparison.Ordinal))
+        if (!string.Equals(recovered, address, StringComparison.Ordinal))
         {
             throw Failed("The EVM signer's signature was made by another key than its address.");
         }

@@ -160,6 +160,7 @@ public sealed class SignerCrossCheckTests
             Assert.Equal(managed.ToRsv(), native.ToRsv());
             Assert.Equal(key.Address, native.RecoverAddressNative(digest));
             Assert.Equal(key.Address, native.RecoverAddressManaged(digest));
+            Assert.Equal(key.Address.ToLowerInvariant(), native.RecoverLowerAddress(digest));
 
             // A signature over another digest recovers, on both paths, to the same other address (not the key's).
             var other = Keccak.Hash(digest);
