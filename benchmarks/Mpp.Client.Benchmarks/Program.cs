@@ -7,6 +7,7 @@ using Mpp.Client.Benchmarks;
 // dotnet run -c Release --project benchmarks/Mpp.Client.Benchmarks -- [--short | --mppx-compare ... | BenchmarkDotNet args]
 //   (no args)        full mode: every benchmark, BenchmarkDotNet's default job (out of process)
 //   --short          every benchmark in process, 3 warm-up + 7 measured 400 ms iterations (under 3 minutes on 2 cores)
+//   --mcp-floor      [rounds] [n]: the MCP paid/free floor on this SDK (paid-shaped messages, no payment work)
 //   --voucher-rate   [rounds] [seconds]: session vouchers signed per second on one thread, beside bare native signs
 //   --mppx-compare   --url http://127.0.0.1:PORT [--n 200] [--concurrency 1] [--warmup 20]: the .NET side of compare-mppx.sh
 //   anything else    passed to BenchmarkSwitcher (e.g. --filter '*Codec*' --job short)
@@ -18,6 +19,11 @@ if (args.Contains("--serve"))
 if (args.Contains("--paid-ratio"))
 {
     return await PaidRatioDriver.RunAsync(args);
+}
+
+if (args.Contains("--mcp-floor"))
+{
+    return await McpFloorDriver.RunAsync(args);
 }
 
 if (args.Contains("--mcp-serve"))
