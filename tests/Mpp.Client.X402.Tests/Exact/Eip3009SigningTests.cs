@@ -7,6 +7,7 @@ using Mpp.Client.Http;
 using Mpp.Client.Tempo.Keys;
 using Mpp.Client.X402.Exact;
 using Mpp.Client.X402.Internal;
+using Mpp.Client.X402.Testing;
 using Mpp.Client.X402.Tests.Support;
 using Nethereum.Signer;
 using Nethereum.Signer.EIP712;
@@ -51,16 +52,16 @@ public sealed class Eip3009SigningTests : IAsyncLifetime
     [Fact]
     public async Task A_remote_signer_pays_and_a_high_s_signature_is_normalised()
     {
-        _server.Map("/weather", new X402Route());
+        _server.Map("/weather", new X402TestRoute());
         var signer = new RemoteSigner(RandomNumberGenerator.GetBytes(32)) { Tamper = HighS };
         await using var payer = X402Payer.CreateWithSigner(signer);
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, string.Join("; ", _server.Refused));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, string.Join("; ", _server.Refusals));
         Assert.Equal(1, signer.Calls);
-        var paid = Assert.Single(_server.Accepted);
-        Assert.Equal(signer.Address, (string?)paid["from"]);
+        var paid = Assert.Single(_server.Payments);
+        Assert.Equal(signer.Address, paid.From);
     }
 
     public static TheoryData<string> BadSignatures => new() { "other key", "short", "bad v", "zero r" };
@@ -69,7 +70,7 @@ public sealed class Eip3009SigningTests : IAsyncLifetime
     [MemberData(nameof(BadSignatures))]
     public async Task A_remote_signer_whose_signature_is_unusable_is_refused_and_nothing_is_sent(string kind)
     {
-        _server.Map("/weather", new X402Route());
+        _server.Map("/weather", new X402TestRoute());
         var other = new RemoteSigner(RandomNumberGenerator.GetBytes(32));
         byte[]? returned = null;
         var signer = new RemoteSigner(RandomNumberGenerator.GetBytes(32))

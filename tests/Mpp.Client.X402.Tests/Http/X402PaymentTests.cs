@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Mpp.Client.Http;
 using Mpp.Client.Protocol;
+using Mpp.Client.X402.Testing;
 using Mpp.Client.X402.Tests.Support;
 
 namespace Mpp.Client.X402.Tests.Http;
@@ -21,17 +22,17 @@ public sealed class X402PaymentTests : IAsyncLifetime
     [InlineData(2)]
     public async Task Pays_an_exact_requirement_once_with_the_exact_price_and_returns_the_settlement_as_receipt(int version)
     {
-        _server.Map("/weather", new X402Route { Version = version, Amount = "1500" });
+        _server.Map("/weather", new X402TestRoute { Version = version, Amount = "1500" });
         await using var payer = X402Payer.Create();
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, string.Join("; ", _server.Refused));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, string.Join("; ", _server.Refusals));
         Assert.Equal("paid by x402", await response.Content.ReadAsStringAsync());
-        var paid = Assert.Single(_server.Accepted);
-        Assert.Equal("1500", (string?)paid["value"]);
-        Assert.Equal(payer.Address, (string?)paid["from"]);
-        Assert.Equal(X402Route.DefaultPayTo, (string?)paid["to"]);
+        var paid = Assert.Single(_server.Payments);
+        Assert.Equal("1500", paid.Value);
+        Assert.Equal(payer.Address, paid.From);
+        Assert.Equal(X402TestRoute.DefaultPayTo, paid.To);
         var outcome = response.GetPaymentOutcome()!;
         Assert.Equal(PaymentStatus.Paid, outcome.Status);
         Assert.Equal("x402", outcome.Quote!.Method);
@@ -48,23 +49,23 @@ public sealed class X402PaymentTests : IAsyncLifetime
     [Fact]
     public async Task The_validity_window_is_bounded_by_maxTimeoutSeconds()
     {
-        _server.Map("/weather", new X402Route { MaxTimeoutSeconds = 30 });
+        _server.Map("/weather", new X402TestRoute { MaxTimeoutSeconds = 30 });
         await using var payer = X402Payer.Create();
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));
 
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var paid = Assert.Single(_server.Accepted);
-        var validBefore = long.Parse((string)paid["validBefore"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var paid = Assert.Single(_server.Payments);
+        var validBefore = paid.ValidBefore;
         Assert.InRange(validBefore, before + 30, after + 30);
-        Assert.Equal("0", (string?)paid["validAfter"]);
+        Assert.Equal(0, paid.ValidAfter);
     }
 
     [Fact]
     public async Task The_payment_header_is_standard_padded_base64_and_v2_echoes_the_requirement_unchanged()
     {
-        _server.Map("/weather", new X402Route { Version = 2 });
+        _server.Map("/weather", new X402TestRoute { Version = 2 });
         await using var payer = X402Payer.Create();
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));
@@ -72,15 +73,15 @@ public sealed class X402PaymentTests : IAsyncLifetime
         // The server decoded with Convert.FromBase64String (standard alphabet, padding required) and compared `accepted`
         // with JsonNode.DeepEquals; it accepted the payment, so both held.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(_server.Accepted);
-        Assert.Empty(_server.Refused);
+        Assert.Single(_server.Payments);
+        Assert.Empty(_server.Refusals);
     }
 
     [Fact]
     public async Task A_402_after_the_payment_keeps_it_counted_and_pays_no_second_time()
     {
         // An x402 server gives no proof that a signed authorization was not taken: it may still be settled.
-        _server.Map("/weather", new X402Route { RefuseAll = true, Amount = "1000" });
+        _server.Map("/weather", new X402TestRoute { RefuseAll = true, Amount = "1000" });
         await using var payer = X402Payer.Create();
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));

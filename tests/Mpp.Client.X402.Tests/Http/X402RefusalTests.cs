@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Mpp.Client.Http;
 using Mpp.Client.Policy;
+using Mpp.Client.X402.Testing;
 using Mpp.Client.X402.Tests.Support;
 
 namespace Mpp.Client.X402.Tests.Http;
@@ -20,28 +21,28 @@ public sealed class X402RefusalTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    public static TheoryData<string, X402Route, MppErrorCode, string> Cases => new()
+    public static TheoryData<string, X402TestRoute, MppErrorCode, string> Cases => new()
     {
-        { "network not allowed", new X402Route { Network = "eip155:8453", ChainId = 8453, Asset = X402Route.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not in Mpp:X402:Networks" },
-        { "v1 network not allowed", new X402Route { Version = 1, Network = "base", ChainId = 8453, Asset = X402Route.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not in Mpp:X402:Networks" },
-        { "domain name not the asset's", new X402Route { DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "EIP-712 domain" },
-        { "domain version not the asset's", new X402Route { DomainVersion = "1" }, MppErrorCode.InvalidChallenge, "EIP-712 domain" },
-        { "USDC of another chain", new X402Route { Asset = X402Route.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not on eip155:84532" },
-        { "v2 resource on another origin", new X402Route { Resource = "https://evil.example/weather" }, MppErrorCode.InvalidChallenge, "another origin" },
-        { "v1 resource on another origin", new X402Route { Version = 1, Resource = "http://127.0.0.2:1/weather" }, MppErrorCode.InvalidChallenge, "another origin" },
-        { "not base64", new X402Route { RawPaymentRequired = "%%% not base64 %%%" }, MppErrorCode.InvalidChallenge, "not standard base64" },
-        { "base64url", new X402Route { RawPaymentRequired = Base64UrlOfValidRequirement() }, MppErrorCode.InvalidChallenge, "not standard base64" },
-        { "not JSON", new X402Route { RawPaymentRequired = Convert.ToBase64String("{x402Version: 2"u8) }, MppErrorCode.InvalidChallenge, "not standard base64 of a JSON object" },
-        { "v2 unknown version", new X402Route { RawPaymentRequired = Convert.ToBase64String("{\"x402Version\":3,\"accepts\":[]}"u8) }, MppErrorCode.InvalidChallenge, "x402Version 2" },
-        { "v1 unknown version", new X402Route { Version = 1, RawBody = "{\"x402Version\":3,\"accepts\":[]}" }, MppErrorCode.InvalidChallenge, "unsupported x402Version" },
-        { "v1 accepts not a list", new X402Route { Version = 1, RawBody = "{\"x402Version\":1,\"accepts\":\"all\"}" }, MppErrorCode.InvalidChallenge, "no accepts list" },
-        { "unknown scheme", new X402Route { Scheme = "upto" }, MppErrorCode.NoPayableChallenge, "x402/upto" },
-        { "unknown asset", new X402Route { Asset = OtherUsdcOnBaseSepolia }, MppErrorCode.PolicyRefused, "unknown" },
-        { "no timeout", new X402Route { MaxTimeoutSeconds = 0 }, MppErrorCode.InvalidChallenge, "maxTimeoutSeconds" },
-        { "timeout too short to verify", new X402Route { MaxTimeoutSeconds = 5 }, MppErrorCode.InvalidChallenge, "below the 6 seconds" },
-        { "over the per-request cap", new X402Route { Amount = "2000000" }, MppErrorCode.BudgetExceeded, "" },
-        { "recipient not allowed", new X402Route { PayTo = "0x2222222222222222222222222222222222222222" }, MppErrorCode.PolicyRefused, "" },
-        { "amount not decimal", new X402Route { Amount = "0x10" }, MppErrorCode.InvalidChallenge, "decimal string" },
+        { "network not allowed", new X402TestRoute { Network = "eip155:8453", ChainId = 8453, Asset = X402TestRoute.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not in Mpp:X402:Networks" },
+        { "v1 network not allowed", new X402TestRoute { Version = 1, Network = "base", ChainId = 8453, Asset = X402TestRoute.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not in Mpp:X402:Networks" },
+        { "domain name not the asset's", new X402TestRoute { DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "EIP-712 domain" },
+        { "domain version not the asset's", new X402TestRoute { DomainVersion = "1" }, MppErrorCode.InvalidChallenge, "EIP-712 domain" },
+        { "USDC of another chain", new X402TestRoute { Asset = X402TestRoute.BaseUsdc, DomainName = "USD Coin" }, MppErrorCode.InvalidChallenge, "not on eip155:84532" },
+        { "v2 resource on another origin", new X402TestRoute { Resource = "https://evil.example/weather" }, MppErrorCode.InvalidChallenge, "another origin" },
+        { "v1 resource on another origin", new X402TestRoute { Version = 1, Resource = "http://127.0.0.2:1/weather" }, MppErrorCode.InvalidChallenge, "another origin" },
+        { "not base64", new X402TestRoute { RawPaymentRequired = "%%% not base64 %%%" }, MppErrorCode.InvalidChallenge, "not standard base64" },
+        { "base64url", new X402TestRoute { RawPaymentRequired = Base64UrlOfValidRequirement() }, MppErrorCode.InvalidChallenge, "not standard base64" },
+        { "not JSON", new X402TestRoute { RawPaymentRequired = Convert.ToBase64String("{x402Version: 2"u8) }, MppErrorCode.InvalidChallenge, "not standard base64 of a JSON object" },
+        { "v2 unknown version", new X402TestRoute { RawPaymentRequired = Convert.ToBase64String("{\"x402Version\":3,\"accepts\":[]}"u8) }, MppErrorCode.InvalidChallenge, "x402Version 2" },
+        { "v1 unknown version", new X402TestRoute { Version = 1, RawBody = "{\"x402Version\":3,\"accepts\":[]}" }, MppErrorCode.InvalidChallenge, "unsupported x402Version" },
+        { "v1 accepts not a list", new X402TestRoute { Version = 1, RawBody = "{\"x402Version\":1,\"accepts\":\"all\"}" }, MppErrorCode.InvalidChallenge, "no accepts list" },
+        { "unknown scheme", new X402TestRoute { Scheme = "upto" }, MppErrorCode.NoPayableChallenge, "x402/upto" },
+        { "unknown asset", new X402TestRoute { Asset = OtherUsdcOnBaseSepolia }, MppErrorCode.PolicyRefused, "unknown" },
+        { "no timeout", new X402TestRoute { MaxTimeoutSeconds = 0 }, MppErrorCode.InvalidChallenge, "maxTimeoutSeconds" },
+        { "timeout too short to verify", new X402TestRoute { MaxTimeoutSeconds = 5 }, MppErrorCode.InvalidChallenge, "below the 6 seconds" },
+        { "over the per-request cap", new X402TestRoute { Amount = "2000000" }, MppErrorCode.BudgetExceeded, "" },
+        { "recipient not allowed", new X402TestRoute { PayTo = "0x2222222222222222222222222222222222222222" }, MppErrorCode.PolicyRefused, "" },
+        { "amount not decimal", new X402TestRoute { Amount = "0x10" }, MppErrorCode.InvalidChallenge, "decimal string" },
     };
 
     /// <summary>A well-formed v2 payment request, but base64url without padding (the official server rejects that form too).</summary>
@@ -55,13 +56,13 @@ public sealed class X402RefusalTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Is_refused_before_anything_is_signed(string name, X402Route route, MppErrorCode code, string reason)
+    public async Task Is_refused_before_anything_is_signed(string name, X402TestRoute route, MppErrorCode code, string reason)
     {
         _server.Map("/weather", route);
         await using var payer = X402Payer.Create(o =>
         {
             o.Budget.PerRequest["usd"] = "1";
-            o.AllowedRecipients.Add(X402Route.DefaultPayTo);
+            o.AllowedRecipients.Add(X402TestRoute.DefaultPayTo);
         });
 
         using var response = await payer.Http.GetAsync(_server.Url("/weather"));
@@ -79,7 +80,7 @@ public sealed class X402RefusalTests : IAsyncLifetime
     [Fact]
     public async Task Another_token_is_paid_when_configured_under_Assets()
     {
-        _server.Map("/weather", new X402Route { Asset = OtherUsdcOnBaseSepolia, DomainName = "Other", Amount = "5" });
+        _server.Map("/weather", new X402TestRoute { Asset = OtherUsdcOnBaseSepolia, DomainName = "Other", Amount = "5" });
         await using var payer = X402Payer.Create(o =>
         {
             o.Assets[OtherUsdcOnBaseSepolia] = new AssetOptions { Decimals = 2, Unit = "eur" };

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using Mpp.Client.X402.Testing;
 using Mpp.Client.X402.Tests.Support;
 
 namespace Mpp.Client.X402.Tests.Http;
@@ -20,7 +21,7 @@ public sealed class X402SecretsTests : IAsyncLifetime
     [InlineData(2)]
     public async Task Neither_the_key_nor_the_payment_header_nor_the_signature_is_logged(int version)
     {
-        _server.Map("/weather", new X402Route { Version = version });
+        _server.Map("/weather", new X402TestRoute { Version = version });
         await using var payer = X402Payer.Create();
         var (header, _) = await payer.CaptureAsync(_server.BaseAddress, "weather");
         var signature = (string)System.Text.Json.Nodes.JsonNode.Parse(Convert.FromBase64String(header))!["payload"]!["signature"]!;
