@@ -8,7 +8,9 @@
 // pathUSD on Tempo (a signed transaction the server broadcasts), one paid by card through Stripe in test mode (a Shared
 // Payment Token minted on an embedded FAKE Stripe API, Mpp.Client.Stripe.Testing — nothing reaches stripe.com), and two
 // the budget refuses, and one paid over Lightning: a regtest BOLT11 invoice the server issues, paid through an
-// in-process FAKE LND node (Mpp.Client.Lightning.Testing: LND's REST interface over HTTPS, its certificate pinned).
+// in-process FAKE LND node (Mpp.Client.Lightning.Testing: LND's REST interface over HTTPS, its certificate pinned),
+// and one x402 service (Mpp.Client.X402.Testing: an x402 v2 server on loopback that verifies the EIP-3009 authorization
+// the x402 wallet signs, as the official facilitator does; USDC on Base Sepolia, nothing reaches a chain).
 // Last, a second agent with its own budget streams a paid answer token by token over a Tempo session (a payment
 // channel on the fake chain's escrow, one off-chain voucher per token), prints the running cost, and closes the channel.
 using System.Net.Http.Json;
@@ -25,6 +27,8 @@ using Mpp.Client.Tempo;
 using Mpp.Client.Tempo.Session;
 using Mpp.Client.Tempo.Testing;
 using Mpp.Client.Testing;
+using Mpp.Client.X402;
+using Mpp.Client.X402.Testing;
 
 var configuration = new ConfigurationBuilder()
     .SetBasePath(AppContext.BaseDirectory)
@@ -42,6 +46,11 @@ await using var fakeStripe = await FakeStripe.StartAsync();
 
 // The Lightning side, regtest only: a fake LND node on loopback that can pay the invoices the server issues.
 await using var lnd = await FakeLndNode.StartAsync();
+
+// The x402 side: a local x402 resource server, and a payer key for its USDC authorizations (generated now, never printed).
+await using var x402 = await X402TestServer.StartAsync();
+x402.Map("/joke", new X402TestRoute { Amount = "10000", Body = "Why did the agent pay 0.01? Because the API asked nicely: 402." }); // 0.01 USDC
+var x402Key = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
 var tempoVerifier = new TempoTestVerifier(chain);
 await using var server = await MppTestServer.StartAsync(new MppTestServerOptions().AddVerifier(tempoVerifier).AddStripeVerifier(fakeStripe).AddLightningVerifier(lnd));
@@ -89,6 +98,12 @@ services.AddHttpClient()
     })
     // In an application: Mpp:Lightning:Lnd:RestUrl, MacaroonPath (a macaroon baked for paying only) and TlsCertPath.
     .AddLightning(lnd.Configure)
+    .AddX402(o =>
+    {
+        // In an application: Mpp:X402:PrivateKey (a secret) and Mpp:X402:Networks.
+        o.PrivateKey = x402Key;
+        o.Networks.Add("eip155:84532"); // Base Sepolia
+    })
     .AddObserver(new ConsoleObserver());
 await using var provider = services.BuildServiceProvider();
 var tempoPayer = provider.GetRequiredService<TempoAccount>().Address;
@@ -108,6 +123,7 @@ await Call(() => http.GetAsync("forecast"), "GET /forecast");
 await Call(() => http.GetAsync("quotes"), "GET /quotes (Tempo)");
 await Call(() => http.GetAsync("news"), "GET /news (Stripe test mode, on a fake Stripe)");
 await Call(() => http.GetAsync("haiku"), "GET /haiku (Lightning regtest, on a fake LND node)");
+await Call(() => http.GetAsync(x402.Url("/joke")), "GET /joke (x402 v2, USDC on Base Sepolia, on a local x402 server)");
 await Call(() => http.PostAsJsonAsync("translate", new { text = "Bonjour", to = "en" }), "POST /translate");
 await Call(() => http.GetAsync("report"), "GET /report");
 await Call(() => http.GetAsync("weather"), "GET /weather");
@@ -117,14 +133,21 @@ Console.WriteLine($"Server settled {server.SettledTotal("usd")} cents in test mo
 Console.WriteLine($"Our Tempo account now holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD (the fake chain charges no network fee; the wallet reserved one).");
 Console.WriteLine($"Fake Stripe (test mode): {fakeStripe.Tokens.Count} Shared Payment Token(s) minted, {fakeStripe.PaymentIntents.Count} PaymentIntent(s) succeeded.");
 Console.WriteLine($"Fake LND node (regtest): {lnd.PayAttempts.Count} invoice(s) paid; the server settled {server.SettledTotal("sat")} sat.");
+Console.WriteLine($"x402 server: {x402.Payments.Count} authorization(s) verified from {x402.Payments.FirstOrDefault()?.From ?? "nobody"}, {Usd(x402.SettledTotal)} USDC settled.");
 Console.WriteLine();
-await StreamOverSessionAsync();
-return 0;
+
+// Every rail paid what it should (CI runs this demo too): a failure is an exit code, not only a line of output.
+var everyRail = server.Payments.Count == 7 && chain.BalanceOf(TempoChains.PathUsd, tempoPayee) == 50_000 && fakeStripe.PaymentIntents.Count == 1
+    && lnd.PayAttempts.Count == 1 && x402.Payments.Count == 1;
+everyRail &= await StreamOverSessionAsync();
+Console.WriteLine();
+Console.WriteLine(everyRail ? "Every rail paid: test, Tempo (charge and session), Stripe, Lightning and x402." : "Some payment did not go through: see above.");
+return everyRail ? 0 : 1;
 
 // A second agent, with its own budget (the deposit is reserved against it when the channel opens), streams a paid
 // answer: the request's 402 opens a channel with a 0.10 pathUSD deposit and pays the first token; each further token is
 // paid with a voucher the stream asks for (payment-need-voucher). Closing settles what was spent and refunds the rest.
-async Task StreamOverSessionAsync()
+async Task<bool> StreamOverSessionAsync()
 {
     var streamer = new ServiceCollection();
     streamer.AddHttpClient()
@@ -166,6 +189,7 @@ async Task StreamOverSessionAsync()
     var closed = await sessions.CloseAsync(chat);
     Console.WriteLine($"    closed: spent {Usd(closed.Spent)} pathUSD, refunded {Usd(closed.Refunded)} pathUSD (close transaction {closed.TransactionHash?[..10]}…)");
     Console.WriteLine($"    our Tempo account: {Usd(before)} -> {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoPayer))} pathUSD; the session payee holds {Usd(chain.BalanceOf(TempoChains.PathUsd, tempoVerifier.SessionPayee))} pathUSD");
+    return tokens == answer.Length && closed.Spent == 1000 * answer.Length;
 }
 
 static string Usd(System.Numerics.BigInteger baseUnits) => ((decimal)baseUnits / 1_000_000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
