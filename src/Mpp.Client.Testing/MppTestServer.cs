@@ -59,6 +59,13 @@ public sealed class MppTestServer : IAsyncDisposable
     public int ChallengesIssued => _state.ChallengesIssued;
 
     /// <summary>
+    /// How many used challenge ids the server keeps to refuse a second use. An id is forgotten (every few thousand
+    /// payments) once its challenge expired more than five minutes ago: from then on it is refused as expired, so a
+    /// long-running server does not grow without bound.
+    /// </summary>
+    public int UsedChallengeIdCount => _state.ConsumedIdCount;
+
+    /// <summary>
     /// How many credentials were refused, by problem type (<c>payment-required</c>, the answer to a request without a
     /// credential, is not a refusal and is not counted). A snapshot.
     /// </summary>

@@ -141,7 +141,7 @@ internal sealed class CredentialProcessor(ServerState state)
     {
         var credential = attempt.Credential;
         var challenge = credential.Challenge;
-        if (verification.ConsumeChallenge ? !state.TryConsume(challenge.Id) : state.IsConsumed(challenge.Id))
+        if (verification.ConsumeChallenge ? !state.TryConsume(challenge.Id, challenge.ExpiresAt) : state.IsConsumed(challenge.Id))
         {
             return Refuse(PaymentProblemType.InvalidChallenge, "The challenge has already been used.");
         }

@@ -10,7 +10,11 @@ internal sealed class ServerState
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<RecordedPayment> _payments = new();
-    private readonly ConcurrentDictionary<string, byte> _consumedIds = new(StringComparer.Ordinal);
+    // Used challenge ids with their expiry (draft-httpauth-payment: a server keeps used ids at least while the challenge is
+    // valid; an expired challenge is refused before this set is read). Pruned now and then so a long-running server does
+    // not grow without bound.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _consumedIds = new(StringComparer.Ordinal);
+    private int _consumedSincePrune;
     private readonly ConcurrentDictionary<PaymentProblemType, int> _rejections = new();
     private int _challengesIssued;
     private long _paymentSequence;
@@ -69,8 +73,45 @@ internal sealed class ServerState
 
     public void CountRejection(PaymentProblemType type) => _rejections.AddOrUpdate(type, 1, static (_, n) => n + 1);
 
+    /// <summary>How long past its expiry a used id is still kept: longer than any verification between its expiry check and its consume step.</summary>
+    public static readonly TimeSpan ConsumedIdGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many consume steps between two prunings of the used ids.</summary>
+    public const int PruneEvery = 4096;
+
+    /// <summary>How many used challenge ids are kept.</summary>
+    public int ConsumedIdCount => _consumedIds.Count;
+
     /// <summary>Marks a challenge id used; true for exactly one caller per id (the atomic consume step).</summary>
-    public bool TryConsume(string challengeId) => _consumedIds.TryAdd(challengeId, 0);
+    /// <param name="challengeId">The challenge's id.</param>
+    /// <param name="expiresAt">The challenge's expiry; null keeps the id for the server's lifetime.</param>
+    public bool TryConsume(string challengeId, DateTimeOffset? expiresAt)
+    {
+        if (!_consumedIds.TryAdd(challengeId, expiresAt ?? DateTimeOffset.MaxValue))
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _consumedSincePrune) % PruneEvery == 0)
+        {
+            PruneConsumed();
+        }
+
+        return true;
+    }
+
+    /// <summary>Forgets used ids whose challenge expired more than <see cref="ConsumedIdGrace"/> ago: they are refused as expired.</summary>
+    public void PruneConsumed()
+    {
+        var horizon = TimeProvider.GetUtcNow() - ConsumedIdGrace;
+        foreach (var (id, expiresAt) in _consumedIds)
+        {
+            if (expiresAt < horizon)
+            {
+                _consumedIds.TryRemove(new KeyValuePair<string, DateTimeOffset>(id, expiresAt));
+            }
+        }
+    }
 
     /// <summary>True when a challenge id has been used up.</summary>
     public bool IsConsumed(string challengeId) => _consumedIds.ContainsKey(challengeId);
