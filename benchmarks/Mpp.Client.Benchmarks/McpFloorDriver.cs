@@ -141,6 +141,7 @@ internal static class McpFloorDriver
         });
     }
 
+    /// <summary>The <c>-32042</c> error's data in the shape <c>McpTestServer</c>'s paywall writes (its writer is internal to that package).</summary>
     private static JsonElement ErrorData(IReadOnlyList<Challenge> challenges)
     {
         var buffer = new ArrayBufferWriter<byte>();
