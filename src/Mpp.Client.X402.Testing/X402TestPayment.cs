@@ -4,6 +4,7 @@ namespace Mpp.Client.X402.Testing;
 /// <param name="Path">The route paid.</param>
 /// <param name="Version">The x402 version of the payment.</param>
 /// <param name="Network">The network, as the route announced it.</param>
+/// <param name="Asset">The token contract.</param>
 /// <param name="From">The payer (the address the signature recovered to).</param>
 /// <param name="To">The recipient.</param>
 /// <param name="Value">The amount in the token's base units.</param>
@@ -15,6 +16,7 @@ public sealed record X402TestPayment(
     string Path,
     int Version,
     string Network,
+    string Asset,
     string From,
     string To,
     string Value,

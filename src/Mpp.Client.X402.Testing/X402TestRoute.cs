@@ -64,4 +64,7 @@ public sealed record X402TestRoute
 
     /// <summary>Refuse every payment that verifies (as a facilitator whose settlement failed), answering 402 again.</summary>
     public bool RefuseAll { get; init; }
+
+    /// <summary>Drop the connection instead of answering a payment, before or after settling it: an outcome the payer cannot know.</summary>
+    public X402ResponseLoss LoseResponse { get; init; }
 }

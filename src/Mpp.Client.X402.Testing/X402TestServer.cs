@@ -32,6 +32,7 @@ public sealed class X402TestServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _refusals = new();
     private int _headersReceived;
     private int _mppPaid;
+    private int _disposed;
 
     private X402TestServer(WebApplication app, X402TestServerOptions options)
     {
@@ -54,6 +55,13 @@ public sealed class X402TestServer : IAsyncDisposable
 
     /// <summary>How many requests were paid with MPP (an <c>Authorization: Payment</c> credential the MPP server accepted).</summary>
     public int MppPaymentsAccepted => Volatile.Read(ref _mppPaid);
+
+    /// <summary>
+    /// A JSON-RPC endpoint standing for the chain (<c>Mpp:X402:Rpc:&lt;chain id&gt;</c> of the payer): it answers
+    /// <c>eth_call</c> of EIP-3009's <c>authorizationState(authorizer, nonce)</c> on any token — true for the nonces of the
+    /// payments this server settled — and refuses every other call.
+    /// </summary>
+    public Uri RpcEndpoint => new(BaseAddress, RpcPath.TrimStart('/'));
 
     /// <summary>The sum of the accepted payments' values, in the tokens' base units.</summary>
     public BigInteger SettledTotal => _payments.Aggregate(BigInteger.Zero, static (s, p) => s + BigInteger.Parse(p.Value, CultureInfo.InvariantCulture));
@@ -99,6 +107,11 @@ public sealed class X402TestServer : IAsyncDisposable
     /// <summary>Stops the server and releases its port.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
@@ -106,9 +119,17 @@ public sealed class X402TestServer : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"x402 test server {BaseAddress}";
 
+    private const string RpcPath = "/x402-test/rpc";
+
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
+        if (path == RpcPath && HttpMethods.IsPost(context.Request.Method))
+        {
+            await ChainRpc.AnswerAsync(context, _payments).ConfigureAwait(false);
+            return;
+        }
+
         if (!_routes.TryGetValue(path, out var route))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -128,10 +149,22 @@ public sealed class X402TestServer : IAsyncDisposable
         else if ((route.Version == 1 ? context.Request.Headers["X-PAYMENT"] : context.Request.Headers["PAYMENT-SIGNATURE"]).ToString() is { Length: > 0 } header)
         {
             Interlocked.Increment(ref _headersReceived);
+            if (route.LoseResponse == X402ResponseLoss.BeforeSettlement)
+            {
+                context.Abort();
+                return;
+            }
+
             var (payment, refusal) = _verifier.Verify(path, route, requirement, header);
             if (payment is not null)
             {
                 _payments.Enqueue(payment);
+                if (route.LoseResponse == X402ResponseLoss.AfterSettlement)
+                {
+                    context.Abort();
+                    return;
+                }
+
                 var settlement = new JsonObject
                 {
                     ["success"] = true,

@@ -32,7 +32,16 @@ public sealed class X402Options
     /// </summary>
     public TimeSpan MaxValidity { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// JSON-RPC endpoints by chain id (<c>Mpp:X402:Rpc:8453</c>), used for one thing only: looking up a payment whose
+    /// outcome is unknown (the answer was lost after the authorization was sent) with the token's
+    /// <c>authorizationState(from, nonce)</c>, so that <c>PaymentReconciliation</c> can settle or release it. A chain with no
+    /// endpoint leaves such payments for you to resolve. The URL may hold an API key: it is never logged nor repeated in an
+    /// error.
+    /// </summary>
+    public Dictionary<string, string> Rpc { get; set; } = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"X402Options {{ PrivateKey = {(PrivateKey is null ? "unset" : "***")}, Networks = [{string.Join(", ", Networks)}], MaxValidity = {MaxValidity} }}";
+        $"X402Options {{ PrivateKey = {(PrivateKey is null ? "unset" : "***")}, Networks = [{string.Join(", ", Networks)}], MaxValidity = {MaxValidity}, Rpc = [{string.Join(", ", Rpc.Keys)}] }}";
 }

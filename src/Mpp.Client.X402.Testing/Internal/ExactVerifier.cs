@@ -127,7 +127,7 @@ internal sealed class ExactVerifier(TimeProvider time)
         }
 
         var transaction = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        return (new X402TestPayment(path, route.Version, Text(requirement["network"])!, from, to, value, validAfter, validBefore, nonce, transaction), null);
+        return (new X402TestPayment(path, route.Version, Text(requirement["network"])!, route.Asset, from, to, value, validAfter, validBefore, nonce, transaction), null);
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Mpp.Client.Http;
+using Mpp.Client.Ledger;
 using Mpp.Client.Methods;
 using Mpp.Client.X402;
 using Mpp.Client.X402.Exact;
@@ -19,7 +20,9 @@ public static class X402MppBuilderExtensions
     /// x402 402s next to <c>Payment</c> challenges (a <c>Payment</c> challenge is preferred when both are offered, unless
     /// <c>Mpp:Preferences</c> rank <c>x402/exact</c> higher) and pays them under the same policy, ledger and budget. USDC
     /// on the chains x402 knows is counted as <c>usd</c>. The settings are checked when the Mpp services start, every
-    /// problem listed at once.
+    /// problem listed at once. A reconciler for <c>PaymentReconciliation</c> is registered too: with
+    /// <see cref="X402Options.Rpc"/> set for a chain, a payment of unknown outcome there is settled or released from the
+    /// token's <c>authorizationState</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">x402 was already added.</exception>
     public static MppBuilder AddX402(this MppBuilder builder, Action<X402Options>? configure = null)
@@ -56,6 +59,15 @@ public static class X402MppBuilderExtensions
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPaymentMethod>(sp => sp.GetRequiredService<X402ExactMethod>());
         builder.Services.AddSingleton<IHttpPaymentScheme>(sp => new X402Scheme(sp.GetRequiredService<TimeProvider>()));
+
+        // Unknown outcomes: the token's authorizationState, through a node client that never pays 402s nor logs URLs.
+        builder.Services.AddHttpClient(X402TokenRpc.HttpClientName).RemoveAllLoggers().WithoutMppPayments();
+        builder.Services.AddSingleton<IPaymentReconciler>(sp => new X402Reconciler(
+            sp.GetRequiredService<X402ExactMethod>(), // checks the settings first
+            new X402TokenRpc(
+                () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(X402TokenRpc.HttpClientName),
+                X402Wallet.Endpoints(sp.GetRequiredService<IOptions<X402Options>>().Value)),
+            sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -81,21 +81,21 @@ internal sealed class X402ExactMethod : IPaymentMethod
     {
         ArgumentNullException.ThrowIfNull(attempt);
         var r = X402Requirement.Read(attempt.Quote.Challenge);
-        var (payload, nonce) = await CreateAsync(r, cancellationToken).ConfigureAwait(false);
+        var (payload, nonce, validBefore) = await CreateAsync(r, cancellationToken).ConfigureAwait(false);
         return new PaymentPayload(payload)
         {
-            // The authorization's nonce is public (it is how EIP-3009 tokens mark it used): a reconciler can ask the token
-            // whether authorizationState(from, nonce) is spent.
-            WalletReference = X402Networks.Caip2(r.ChainId) + ":" + _addressLower + ":" + Hex.Encode(nonce),
+            // The authorization's nonce is public (it is how EIP-3009 tokens mark it used): the reconciler asks the token
+            // whether authorizationState(from, nonce) is spent, and knows it never can be once validBefore has passed.
+            WalletReference = X402AuthorizationReference.Format(r.ChainId, _addressLower, nonce, r.Asset, validBefore),
         };
     }
 
     /// <summary>Signs an authorization for <paramref name="r"/> and writes the x402 payment payload object.</summary>
-    internal async ValueTask<(JsonElement Payload, byte[] Nonce)> CreateAsync(X402Requirement r, CancellationToken cancellationToken)
+    internal async ValueTask<(JsonElement Payload, byte[] Nonce, long ValidBefore)> CreateAsync(X402Requirement r, CancellationToken cancellationToken)
     {
         var (authorization, digest) = Prepare(r);
         var signature = await EvmSigning.SignAsync(_signer, digest, _addressLower, cancellationToken).ConfigureAwait(false);
-        return (Write(r, authorization, signature.ToRsv()), authorization.Nonce);
+        return (Write(r, authorization, signature.ToRsv()), authorization.Nonce, authorization.ValidBefore);
     }
 
     /// <summary>The authorization for <paramref name="r"/> (exactly the price, a fresh random nonce, the window) and its EIP-712 digest.</summary>

@@ -11,7 +11,7 @@ namespace Mpp.Client.X402.Internal;
 /// </summary>
 internal static class X402Wallet
 {
-    private static readonly string[] Known = [nameof(X402Options.PrivateKey), nameof(X402Options.Networks), nameof(X402Options.MaxValidity)];
+    private static readonly string[] Known = [nameof(X402Options.PrivateKey), nameof(X402Options.Networks), nameof(X402Options.MaxValidity), nameof(X402Options.Rpc)];
 
     /// <exception cref="OptionsValidationException">The settings are wrong; every problem is listed.</exception>
     public static X402ExactMethod Create(X402Options options, IConfiguration? section, IEvmSigner? signer, TimeProvider time)
@@ -55,6 +55,19 @@ internal static class X402Wallet
             errors.Add($"{path}:MaxValidity must be between 6 seconds and 1 day (the official facilitator needs 6 seconds of validity left).");
         }
 
+        foreach (var (key, url) in options.Rpc)
+        {
+            if (!TryChainId(key, out _))
+            {
+                errors.Add($"{path}:Rpc:{key} is not a chain id (Mpp:X402:Rpc:<chain id>, e.g. Rpc:8453 for Base).");
+            }
+            else if (!TryEndpoint(url, out _))
+            {
+                // The URL is not repeated: it may hold an API key.
+                errors.Add($"{path}:Rpc:{key} is not an absolute http(s) URL.");
+            }
+        }
+
         if (errors.Count > 0 || resolved is null)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(X402Options), errors);
@@ -62,6 +75,26 @@ internal static class X402Wallet
 
         return new X402ExactMethod(resolved, chains, options.MaxValidity, time);
     }
+
+    /// <summary>The valid <see cref="X402Options.Rpc"/> entries by chain id (<see cref="Create"/> reports the others).</summary>
+    public static Dictionary<long, Uri> Endpoints(X402Options options)
+    {
+        var endpoints = new Dictionary<long, Uri>();
+        foreach (var (key, url) in options.Rpc)
+        {
+            if (TryChainId(key, out var chainId) && TryEndpoint(url, out var endpoint))
+            {
+                endpoints[chainId] = endpoint;
+            }
+        }
+
+        return endpoints;
+    }
+
+    private static bool TryChainId(string key, out long chainId) => X402Networks.TryGetChainId("eip155:" + key.Trim(), 2, out chainId);
+
+    private static bool TryEndpoint(string? url, out Uri endpoint) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out endpoint!) && (endpoint.Scheme == Uri.UriSchemeHttps || endpoint.Scheme == Uri.UriSchemeHttp);
 
     private static IEvmSigner? ResolveSigner(X402Options options, IEvmSigner? signer, string path, List<string> errors)
     {

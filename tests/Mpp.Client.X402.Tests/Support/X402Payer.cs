@@ -37,11 +37,15 @@ internal sealed class X402Payer : IAsyncDisposable
     public static X402Payer CreateWithSigner(IEvmSigner signer) =>
         Create(x402: o => o.PrivateKey = null, signer: signer);
 
-    public static X402Payer Create(Action<MppOptions>? mpp = null, Action<X402Options>? x402 = null, bool withMppMethod = false, IEvmSigner? signer = null)
+    public static X402Payer Create(Action<MppOptions>? mpp = null, Action<X402Options>? x402 = null, bool withMppMethod = false, IEvmSigner? signer = null, TimeProvider? time = null)
     {
         var key = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace)).AddFakeLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
         var mppBuilder = services.AddHttpClient().AddMppPayments(o =>
         {
             o.Budget.PerDay["usd"] = "100";
@@ -89,12 +93,23 @@ internal sealed class X402Payer : IAsyncDisposable
         var parsed = new List<ChallengeParseResult>();
         await new X402Scheme(TimeProvider.System).ReadChallengesAsync(response, parsed, default);
         var challenge = parsed[0].Challenge ?? throw new InvalidOperationException(parsed[0].Error);
-        var (payload, _) = await Provider.GetRequiredService<X402ExactMethod>().CreateAsync(X402Requirement.Read(challenge), default);
+        var (payload, _, _) = await Provider.GetRequiredService<X402ExactMethod>().CreateAsync(X402Requirement.Read(challenge), default);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, path));
         new X402Scheme(TimeProvider.System).ApplyCredential(request, Credential.Create(challenge, payload));
         var header = request.Headers.TryGetValues("X-PAYMENT", out var v1) ? v1.Single() : request.Headers.GetValues("PAYMENT-SIGNATURE").Single();
         var requirement = JsonNode.Parse(challenge.Request.GetProperty("accepted").GetRawText())!;
         return (header, requirement);
+    }
+
+    public async Task<List<LedgerEntry>> EntriesAsync()
+    {
+        var list = new List<LedgerEntry>();
+        await foreach (var e in Provider.GetRequiredService<IPaymentLedger>().ListAsync(new LedgerQuery(), default))
+        {
+            list.Add(e);
+        }
+
+        return list;
     }
 
     public async ValueTask DisposeAsync()
