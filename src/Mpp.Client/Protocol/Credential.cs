@@ -178,6 +178,11 @@ public sealed class Credential
 
     private static Credential ParseJson(ReadOnlyMemory<byte> json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw Invalid("The credential is not UTF-8 text."); // JSON readers check the syntax, not the UTF-8 inside strings
+        }
+
         JsonDocument doc;
         try
         {

@@ -26,7 +26,7 @@ public sealed class PaymentReceipt
     {
     }
 
-    /// <summary>A receipt whose values are already checked and whose timestamp is already parsed (by <see cref="FromElement"/>).</summary>
+    /// <summary>A receipt whose values are already checked and whose timestamp is already parsed (by <see cref="Read"/>).</summary>
     private PaymentReceipt(string status, string method, string timestamp, DateTimeOffset? timestampValue, string reference, string? externalId, IReadOnlyDictionary<string, JsonElement>? extra)
     {
         Status = status;
@@ -76,7 +76,7 @@ public sealed class PaymentReceipt
                 throw Invalid("The receipt is not valid base64url.");
             }
 
-            return ParseJson(rented.AsMemory(0, written));
+            return ParseJson(rented.AsSpan(0, written));
         }
         finally
         {
@@ -91,50 +91,63 @@ public sealed class PaymentReceipt
     /// <exception cref="MppFormatException">The object lacks a required member or one is malformed (code <see cref="MppErrorCode.InvalidReceipt"/>).</exception>
     public static PaymentReceipt FromJson(JsonElement receipt)
     {
-        if (receipt.ValueKind == JsonValueKind.Object && JsonShape.CheckObject(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(receipt)) is { } problem)
+        if (receipt.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("The receipt " + problem + ".");
+            throw Invalid("The receipt must be a JSON object.");
         }
 
-        return FromElement(receipt);
+        var json = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(receipt); // the element's own bytes, no copy
+        return JsonShape.CheckObject(json) is { } problem ? throw Invalid("The receipt " + problem + ".") : Read(json);
     }
 
-    private static PaymentReceipt ParseJson(ReadOnlyMemory<byte> bytes)
+    private static PaymentReceipt ParseJson(ReadOnlySpan<byte> json)
     {
-        JsonDocument doc;
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw Invalid("The receipt is not UTF-8 text."); // JSON readers check the syntax, not the UTF-8 inside strings
+        }
+
+        if (JsonShape.CheckObject(json) is null)
+        {
+            return Read(json);
+        }
+
+        // Not one object without duplicate members: System.Text.Json's own words for what is wrong (error path only).
         try
         {
-            doc = JsonDocument.Parse(bytes, StrictJson.Options);
+            _ = JsonElement.Parse(json, StrictJson.Options);
         }
         catch (JsonException ex)
         {
             throw new MppFormatException(MppErrorCode.InvalidReceipt, "The receipt does not decode to JSON.", ex);
         }
 
-        using (doc)
-        {
-            return FromElement(doc.RootElement);
-        }
+        throw Invalid("The receipt must be a JSON object.");
     }
 
-    private static PaymentReceipt FromElement(JsonElement root)
+    /// <summary>
+    /// Reads the members of an object that <see cref="JsonShape.CheckObject"/> accepted, in one forward pass without a
+    /// document: the receipt's own members are matched by their UTF-8 names, and only extra members become elements.
+    /// </summary>
+    private static PaymentReceipt Read(ReadOnlySpan<byte> json)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid("The receipt must be a JSON object.");
-        }
-
         string? status = null, method = null, timestamp = null, reference = null, externalId = null;
         Dictionary<string, JsonElement>? extra = null;
-        foreach (var p in root.EnumerateObject())
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = StrictJson.Options.MaxDepth });
+        reader.Read(); // the start of the object
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Matched by their UTF-8 names: a name string is made only for the extra members, which keep it.
-            if (p.NameEquals("status"u8)) { status = RequireString(p); }
-            else if (p.NameEquals("method"u8)) { method = RequireString(p); }
-            else if (p.NameEquals("timestamp"u8)) { timestamp = RequireString(p); }
-            else if (p.NameEquals("reference"u8)) { reference = RequireString(p); }
-            else if (p.NameEquals("externalId"u8)) { externalId = RequireString(p); }
-            else { (extra ??= new(StringComparer.Ordinal))[p.Name] = p.Value.Clone(); }
+            if (reader.ValueTextEquals("status"u8)) { status = ReadString(ref reader, "status"); }
+            else if (reader.ValueTextEquals("method"u8)) { method = ReadString(ref reader, "method"); }
+            else if (reader.ValueTextEquals("timestamp"u8)) { timestamp = ReadString(ref reader, "timestamp"); }
+            else if (reader.ValueTextEquals("reference"u8)) { reference = ReadString(ref reader, "reference"); }
+            else if (reader.ValueTextEquals("externalId"u8)) { externalId = ReadString(ref reader, "externalId"); }
+            else
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                (extra ??= new(StringComparer.Ordinal))[name] = JsonElement.ParseValue(ref reader);
+            }
         }
 
         if (string.IsNullOrEmpty(status))
@@ -261,8 +274,11 @@ public sealed class PaymentReceipt
     /// <inheritdoc />
     public override string ToString() => $"Payment receipt {Status} {Method} {Reference} at {Timestamp}";
 
-    private static string RequireString(JsonProperty p) =>
-        p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw Invalid($"The receipt member '{p.Name}' must be a string.");
+    private static string ReadString(ref Utf8JsonReader reader, string name)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid($"The receipt member '{name}' must be a string.");
+    }
 
     private static string Required(string value, string paramName)
     {

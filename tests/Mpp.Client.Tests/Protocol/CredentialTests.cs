@@ -181,4 +181,16 @@ public sealed class CredentialTests
         Assert.Equal("a", credential.Challenge.Id);
         Assert.Equal(1, credential.Payload.GetProperty("k").GetInt32());
     }
+
+    [Theory]
+    [InlineData("{\"challenge\":{\"id\":\"\xff\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"s\":\"\xc3\"}}")]
+    public void A_credential_that_is_not_utf8_is_refused(string latin1)
+    {
+        // \xff and a lone \xc3 are not UTF-8; the bytes are taken one per char.
+        var bytes = latin1.Select(c => (byte)c).ToArray();
+
+        var ex = Assert.Throws<MppFormatException>(() => Credential.ParseToken(Base64Url.Encode(bytes)));
+        Assert.Equal(MppErrorCode.InvalidCredential, ex.Code);
+    }
 }

@@ -190,4 +190,17 @@ public sealed class PaymentReceiptTests
             "{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\",\"reference\":\"s\"}")));
         Assert.Equal(MppErrorCode.InvalidReceipt, ex.Code);
     }
+
+    [Theory]
+    [InlineData("{\"status\":\"succ\xffss\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\"}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\",\"x\xff\":1}")]
+    [InlineData("{\"status\":\"success\",\"method\":\"tempo\",\"timestamp\":\"2026-01-29T12:00:00Z\",\"reference\":\"r\",\"x\":\"\xc3\"}")]
+    public void A_receipt_that_is_not_utf8_is_refused(string latin1)
+    {
+        // \xff and a lone \xc3 are not UTF-8; the bytes are taken one per char.
+        var bytes = latin1.Select(c => (byte)c).ToArray();
+
+        var ex = Assert.Throws<MppFormatException>(() => PaymentReceipt.Parse(Base64Url.Encode(bytes)));
+        Assert.Equal(MppErrorCode.InvalidReceipt, ex.Code);
+    }
 }
