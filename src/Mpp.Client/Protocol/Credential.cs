@@ -158,11 +158,11 @@ public sealed class Credential
     /// </summary>
     private static Credential ParseToken(ReadOnlySpan<char> token)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64Url.GetMaxDecodedLength(token.Length)));
-        var written = 0;
+        var length = Math.Max(1, Base64Url.GetMaxDecodedLength(token.Length));
+        var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (!Base64Url.TryDecode(token, rented, out written) || written == 0)
+            if (!Base64Url.TryDecode(token, rented, out var written) || written == 0)
             {
                 throw Invalid("The credential is not valid base64url.");
             }
@@ -171,7 +171,7 @@ public sealed class Credential
         }
         finally
         {
-            rented.AsSpan(0, written).Clear();
+            rented.AsSpan(0, length).Clear(); // all a decode may have touched, also one that failed part way
             ArrayPool<byte>.Shared.Return(rented);
         }
     }

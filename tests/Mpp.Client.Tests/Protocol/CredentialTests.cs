@@ -193,4 +193,44 @@ public sealed class CredentialTests
         var ex = Assert.Throws<MppFormatException>(() => Credential.ParseToken(Base64Url.Encode(bytes)));
         Assert.Equal(MppErrorCode.InvalidCredential, ex.Code);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // one last character changed: the decode fails part way, after writing most of the bytes
+    public void The_pooled_buffer_that_held_a_credential_is_cleared_before_it_goes_back(bool corrupt)
+    {
+        var token = Credential.Create(FullChallenge(), Json("{\"signature\":\"0xsecretsignature0123456789\"}")).Serialize();
+        if (corrupt)
+        {
+            token = token[..^1] + (token[^1] == 'B' ? 'C' : 'B');
+        }
+
+        var size = System.Buffers.Text.Base64Url.GetMaxDecodedLength(token.Length);
+
+        // The shared pool hands back, on the same thread, the array returned last in a size class: the one the parse used.
+        var probe = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        System.Buffers.ArrayPool<byte>.Shared.Return(probe);
+        Assert.Same(probe, System.Buffers.ArrayPool<byte>.Shared.Rent(size));
+        System.Buffers.ArrayPool<byte>.Shared.Return(probe);
+
+        try
+        {
+            _ = Credential.ParseToken(token);
+        }
+        catch (MppFormatException)
+        {
+            Assert.True(corrupt);
+        }
+
+        var reused = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            Assert.Equal(-1, reused.AsSpan().IndexOf("secretsignature"u8));
+            Assert.Equal(-1, reused.AsSpan().IndexOf("\"challenge\""u8));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(reused);
+        }
+    }
 }
