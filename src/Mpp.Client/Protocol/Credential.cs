@@ -135,13 +135,13 @@ public sealed class Credential
     public static Credential Parse(string headerValue)
     {
         ArgumentNullException.ThrowIfNull(headerValue);
-        var value = headerValue.Trim();
+        var value = headerValue.AsSpan().Trim();
         if (value.Length < 8 || !value.StartsWith("Payment", StringComparison.OrdinalIgnoreCase) || value[7] is not (' ' or '\t'))
         {
             throw Invalid("The value does not use the Payment scheme.");
         }
 
-        return ParseToken(value[8..].TrimStart(' ', '\t'));
+        return ParseToken(value[8..].TrimStart(" \t"));
     }
 
     /// <summary>Parses the base64url token of a credential (without the scheme).</summary>
@@ -149,15 +149,44 @@ public sealed class Credential
     public static Credential ParseToken(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (!Base64Url.TryDecode(token, out var bytes) || bytes.Length == 0)
+        return ParseToken(token.AsSpan());
+    }
+
+    /// <summary>
+    /// Decodes the token into a pooled buffer (cleared before it goes back: it holds the credential) and reads the JSON
+    /// from there; only what the credential keeps is copied out (its strings, the payload and the source).
+    /// </summary>
+    private static Credential ParseToken(ReadOnlySpan<char> token)
+    {
+        var length = Math.Max(1, Base64Url.GetMaxDecodedLength(token.Length));
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            throw Invalid("The credential is not valid base64url.");
+            if (!Base64Url.TryDecode(token, rented, out var written) || written == 0)
+            {
+                throw Invalid("The credential is not valid base64url.");
+            }
+
+            return ParseJson(rented.AsMemory(0, written));
+        }
+        finally
+        {
+            rented.AsSpan(0, length).Clear(); // all a decode may have touched, also one that failed part way
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static Credential ParseJson(ReadOnlyMemory<byte> json)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw Invalid("The credential is not UTF-8 text."); // JSON readers check the syntax, not the UTF-8 inside strings
         }
 
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, StrictJson.Options);
+            doc = JsonDocument.Parse(json, StrictJson.Options);
         }
         catch (JsonException ex)
         {
@@ -172,18 +201,18 @@ public sealed class Credential
                 throw Invalid("The credential must be a JSON object.");
             }
 
-            if (!root.TryGetProperty("challenge", out var ch) || ch.ValueKind != JsonValueKind.Object)
+            if (!root.TryGetProperty("challenge"u8, out var ch) || ch.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid("The credential has no challenge object.");
             }
 
-            if (!root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
+            if (!root.TryGetProperty("payload"u8, out var payload) || payload.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid("The credential has no payload object.");
             }
 
             JsonElement? source = null;
-            if (root.TryGetProperty("source", out var s))
+            if (root.TryGetProperty("source"u8, out var s))
             {
                 if (s.ValueKind is not (JsonValueKind.String or JsonValueKind.Object or JsonValueKind.Null))
                 {
@@ -193,34 +222,52 @@ public sealed class Credential
                 source = s.ValueKind == JsonValueKind.Null ? null : s.Clone();
             }
 
-            Challenge challenge;
-            try
-            {
-                challenge = Challenge.FromWire(
-                    Str(ch, "id"), Str(ch, "realm"), Str(ch, "method"), Str(ch, "intent"), Str(ch, "request"),
-                    Str(ch, "expires"), Str(ch, "description"), Str(ch, "digest"), Str(ch, "opaque"), Str(ch, "header"));
-            }
-            catch (MppFormatException ex)
-            {
-                throw new MppFormatException(MppErrorCode.InvalidCredential, "The credential's challenge is invalid: " + ex.Message, ex);
-            }
+            return new Credential(ReadChallenge(ch), payload.Clone(), source);
+        }
+    }
 
-            return new Credential(challenge, payload.Clone(), source);
+    /// <summary>The echoed challenge: its members found in one pass by their UTF-8 names (no name strings), then read and checked.</summary>
+    private static Challenge ReadChallenge(JsonElement ch)
+    {
+        // The document refuses duplicate names, so each member is met at most once; unknown members are ignored.
+        JsonElement id = default, realm = default, method = default, intent = default, request = default;
+        JsonElement expires = default, description = default, digest = default, opaque = default, header = default;
+        foreach (var p in ch.EnumerateObject())
+        {
+            if (p.NameEquals("id"u8)) { id = p.Value; }
+            else if (p.NameEquals("realm"u8)) { realm = p.Value; }
+            else if (p.NameEquals("method"u8)) { method = p.Value; }
+            else if (p.NameEquals("intent"u8)) { intent = p.Value; }
+            else if (p.NameEquals("request"u8)) { request = p.Value; }
+            else if (p.NameEquals("expires"u8)) { expires = p.Value; }
+            else if (p.NameEquals("description"u8)) { description = p.Value; }
+            else if (p.NameEquals("digest"u8)) { digest = p.Value; }
+            else if (p.NameEquals("opaque"u8)) { opaque = p.Value; }
+            else if (p.NameEquals("header"u8)) { header = p.Value; }
+        }
+
+        try
+        {
+            return Challenge.FromWire(
+                Str(id, "id"), Str(realm, "realm"), Str(method, "method"), Str(intent, "intent"), Str(request, "request"),
+                Str(expires, "expires"), Str(description, "description"), Str(digest, "digest"), Str(opaque, "opaque"), Str(header, "header"));
+        }
+        catch (MppFormatException ex)
+        {
+            throw new MppFormatException(MppErrorCode.InvalidCredential, "The credential's challenge is invalid: " + ex.Message, ex);
         }
     }
 
     /// <inheritdoc />
     public override string ToString() => $"Payment credential for challenge {Challenge.Id} ({Challenge.Method}/{Challenge.Intent})";
 
-    private static string? Str(JsonElement obj, string name)
+    /// <summary>A challenge member: absent (<see langword="default"/>) or null reads as null, a string as itself.</summary>
+    private static string? Str(JsonElement v, string name) => v.ValueKind switch
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw Invalid($"The challenge member '{name}' must be a string.");
-    }
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.String => v.GetString(),
+        _ => throw Invalid($"The challenge member '{name}' must be a string."),
+    };
 
     private static void Member(IBufferWriter<byte> output, string name, string? value, ref bool first)
     {

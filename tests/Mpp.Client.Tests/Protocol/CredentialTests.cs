@@ -137,4 +137,100 @@ public sealed class CredentialTests
         Assert.DoesNotContain("0xsecretsignature", credential.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(credential.Serialize(), credential.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"challenge\":{\"id\":7,\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"signature\":\"0xsecretsignature\"}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\",\"expires\":\"soon\"},\"payload\":{\"signature\":\"0xsecretsignature\"}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"!!\"},\"payload\":{\"signature\":\"0xsecretsignature\"}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"signature\":\"0xsecretsignature\"},\"source\":7}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"signature\":\"0xsecretsignature\",\"signature\":\"0xsecretsignature\"}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"signature\":\"0xsecretsignature\"}} trailing")]
+    public void Errors_name_the_problem_but_never_echo_the_credential(string json)
+    {
+        var token = Base64Url.EncodeText(json);
+
+        var ex = Assert.Throws<MppFormatException>(() => Credential.Parse("Payment " + token));
+
+        Assert.Equal(MppErrorCode.InvalidCredential, ex.Code);
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(token[..16], e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void When_several_challenge_members_are_malformed_the_error_names_the_first_in_parameter_order()
+    {
+        // Members are read in a fixed order (id, realm, method, intent, request, ...), whatever their order in the JSON.
+        var json = "{\"challenge\":{\"realm\":1,\"request\":\"e30\",\"intent\":\"charge\",\"method\":\"tempo\",\"id\":2},\"payload\":{}}";
+
+        var ex = Assert.Throws<MppFormatException>(() => Credential.ParseToken(Base64Url.EncodeText(json)));
+
+        Assert.Equal(MppErrorCode.InvalidCredential, ex.Code);
+        Assert.Contains("'id'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escaped_member_names_are_read_as_their_value()
+    {
+        var json = "{\"ch\\u0061llenge\":{\"\\u0069d\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"k\":1}}";
+
+        var credential = Credential.ParseToken(Base64Url.EncodeText(json));
+
+        Assert.Equal("a", credential.Challenge.Id);
+        Assert.Equal(1, credential.Payload.GetProperty("k").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("{\"challenge\":{\"id\":\"\xff\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{}}")]
+    [InlineData("{\"challenge\":{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\",\"request\":\"e30\"},\"payload\":{\"s\":\"\xc3\"}}")]
+    public void A_credential_that_is_not_utf8_is_refused(string latin1)
+    {
+        // \xff and a lone \xc3 are not UTF-8; the bytes are taken one per char.
+        var bytes = latin1.Select(c => (byte)c).ToArray();
+
+        var ex = Assert.Throws<MppFormatException>(() => Credential.ParseToken(Base64Url.Encode(bytes)));
+        Assert.Equal(MppErrorCode.InvalidCredential, ex.Code);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // one last character changed: the decode fails part way, after writing most of the bytes
+    public void The_pooled_buffer_that_held_a_credential_is_cleared_before_it_goes_back(bool corrupt)
+    {
+        var token = Credential.Create(FullChallenge(), Json("{\"signature\":\"0xsecretsignature0123456789\"}")).Serialize();
+        if (corrupt)
+        {
+            token = token[..^1] + (token[^1] == 'B' ? 'C' : 'B');
+        }
+
+        var size = System.Buffers.Text.Base64Url.GetMaxDecodedLength(token.Length);
+
+        // The shared pool hands back, on the same thread, the array returned last in a size class: the one the parse used.
+        var probe = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        System.Buffers.ArrayPool<byte>.Shared.Return(probe);
+        Assert.Same(probe, System.Buffers.ArrayPool<byte>.Shared.Rent(size));
+        System.Buffers.ArrayPool<byte>.Shared.Return(probe);
+
+        try
+        {
+            _ = Credential.ParseToken(token);
+        }
+        catch (MppFormatException)
+        {
+            Assert.True(corrupt);
+        }
+
+        var reused = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            Assert.Equal(-1, reused.AsSpan().IndexOf("secretsignature"u8));
+            Assert.Equal(-1, reused.AsSpan().IndexOf("\"challenge\""u8));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(reused);
+        }
+    }
 }
