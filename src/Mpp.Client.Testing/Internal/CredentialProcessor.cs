@@ -38,7 +38,13 @@ internal sealed class CredentialProcessor(ServerState state)
         IdempotencyEntry? entry = null;
         if (attempt.IdempotencyKey is { } key)
         {
-            entry = route.Idempotency.GetOrAdd(key, static _ => new IdempotencyEntry());
+            if (!route.Idempotency.TryGetValue(key, out entry))
+            {
+                entry = route.Idempotency.GetOrAdd(key, static (_, expiresAt) => new IdempotencyEntry(expiresAt), challenge.ExpiresAt);
+                state.NoteIdempotencyKey();
+            }
+
+            entry.Cover(challenge.ExpiresAt);
             if (entry.Accepted is { } earlier && string.Equals(earlier.Payment!.ChallengeId, challenge.Id, StringComparison.Ordinal))
             {
                 // The same paid request sent again (e.g. after a lost response): the same answer, no new payment.

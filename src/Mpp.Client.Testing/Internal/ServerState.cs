@@ -15,6 +15,7 @@ internal sealed class ServerState
     // not grow without bound.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _consumedIds = new(StringComparer.Ordinal);
     private int _consumedSincePrune;
+    private int _keysSincePrune;
     private readonly ConcurrentDictionary<PaymentProblemType, int> _rejections = new();
     private int _challengesIssued;
     private long _paymentSequence;
@@ -100,7 +101,19 @@ internal sealed class ServerState
         return true;
     }
 
-    /// <summary>Forgets used ids whose challenge expired more than <see cref="ConsumedIdGrace"/> ago: they are refused as expired.</summary>
+    /// <summary>Counts a new <c>Idempotency-Key</c> entry of a paid route; every <see cref="PruneEvery"/> of them prunes.</summary>
+    public void NoteIdempotencyKey()
+    {
+        if (Interlocked.Increment(ref _keysSincePrune) % PruneEvery == 0)
+        {
+            PruneConsumed();
+        }
+    }
+
+    /// <summary>
+    /// Forgets used ids, and idempotency entries no request is using, whose challenges expired more than
+    /// <see cref="ConsumedIdGrace"/> ago: a credential for them is refused as expired.
+    /// </summary>
     public void PruneConsumed()
     {
         var horizon = TimeProvider.GetUtcNow() - ConsumedIdGrace;
@@ -109,6 +122,22 @@ internal sealed class ServerState
             if (expiresAt < horizon)
             {
                 _consumedIds.TryRemove(new KeyValuePair<string, DateTimeOffset>(id, expiresAt));
+            }
+        }
+
+        foreach (var route in Routes.Values)
+        {
+            if (route.Paid is not { } paid)
+            {
+                continue;
+            }
+
+            foreach (var (key, entry) in paid.Idempotency)
+            {
+                if (entry.LatestExpiry < horizon && entry.Gate.CurrentCount == 1)
+                {
+                    paid.Idempotency.TryRemove(new KeyValuePair<string, IdempotencyEntry>(key, entry));
+                }
             }
         }
     }
