@@ -141,7 +141,7 @@ internal static class McpFloorDriver
         });
     }
 
-    /// <summary>The <c>-32042</c> error's data in the shape <c>McpTestServer</c>'s paywall writes (its writer is internal to that package).</summary>
+    /// <summary>The <c>-32042</c> error's data in the shape <c>McpTestServer</c>'s paywall writes.</summary>
     private static JsonElement ErrorData(IReadOnlyList<Challenge> challenges)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -152,24 +152,9 @@ internal static class McpFloorDriver
             writer.WriteStartArray("challenges");
             foreach (var c in challenges)
             {
-                writer.WriteStartObject();
-                writer.WriteString("id", c.Id);
-                writer.WriteString("realm", c.Realm);
-                writer.WriteString("method", c.Method);
-                writer.WriteString("intent", c.Intent);
-                writer.WritePropertyName("request");
-                c.Request.WriteTo(writer);
-                if (c.Expires is { } expires)
-                {
-                    writer.WriteString("expires", expires);
-                }
-
-                if (c.Opaque is { } opaque)
-                {
-                    writer.WriteString("opaque", opaque);
-                }
-
-                writer.WriteEndObject();
+                var json = new ArrayBufferWriter<byte>(512);
+                c.WriteJson(json, requestAsObject: true);
+                writer.WriteRawValue(json.WrittenSpan, skipInputValidation: true);
             }
 
             writer.WriteEndArray();

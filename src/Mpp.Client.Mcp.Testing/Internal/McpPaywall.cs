@@ -213,36 +213,12 @@ internal sealed class McpPaywall(MppTestServer payments, McpTestServerOptions op
         return members;
     }
 
+    /// <summary>A challenge as the JSON object the MCP transport carries (the core's writer: JCS order, request as an object).</summary>
     private static void WriteChallenge(Utf8JsonWriter writer, Challenge c)
     {
-        writer.WriteStartObject();
-        writer.WriteString("id", c.Id);
-        writer.WriteString("realm", c.Realm);
-        writer.WriteString("method", c.Method);
-        writer.WriteString("intent", c.Intent);
-        writer.WritePropertyName("request");
-        c.Request.WriteTo(writer);
-        if (c.Expires is { } expires)
-        {
-            writer.WriteString("expires", expires);
-        }
-
-        if (c.Description is { } description)
-        {
-            writer.WriteString("description", description);
-        }
-
-        if (c.Digest is { } digest)
-        {
-            writer.WriteString("digest", digest);
-        }
-
-        if (c.Opaque is { } opaque)
-        {
-            writer.WriteString("opaque", opaque);
-        }
-
-        writer.WriteEndObject();
+        var json = new ArrayBufferWriter<byte>(512);
+        c.WriteJson(json, requestAsObject: true);
+        writer.WriteRawValue(json.WrittenSpan, skipInputValidation: true);
     }
 
     /// <summary>The filter's decision on a paid request it let through.</summary>

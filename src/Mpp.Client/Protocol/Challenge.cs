@@ -8,7 +8,7 @@ namespace Mpp.Client.Protocol;
 /// One <c>WWW-Authenticate: Payment</c> challenge (core spec draft-02 § "Challenge (WWW-Authenticate)").
 /// Every parameter is kept exactly as received so that the credential can echo it unchanged.
 /// </summary>
-public sealed class Challenge
+public sealed partial class Challenge
 {
     /// <summary>The only value the core spec allows for <see cref="Header"/>.</summary>
     public const string PaymentAuthorizationHeader = "Payment-Authorization";

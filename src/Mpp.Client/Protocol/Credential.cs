@@ -78,43 +78,8 @@ public sealed class Credential
     {
         ArgumentNullException.ThrowIfNull(output);
         CanonicalJson.WriteRaw(output, "{\"challenge\":"u8);
-        if (requestAsObject && Challenge.Json is { } verbatim)
-        {
-            CanonicalJson.Write(output, verbatim);
-        }
-        else
-        {
-            WriteChallenge(output, Challenge, requestAsObject);
-        }
-
+        Challenge.WriteJson(output, requestAsObject);
         WriteTail(output);
-    }
-
-    /// <summary>The echoed challenge, every parameter as received, members in JCS order.</summary>
-    private static void WriteChallenge(IBufferWriter<byte> output, Challenge c, bool requestAsObject)
-    {
-        CanonicalJson.WriteRaw(output, "{"u8);
-        var first = true;
-        Member(output, "description", c.Description, ref first);
-        Member(output, "digest", c.Digest, ref first);
-        Member(output, "expires", c.Expires, ref first);
-        Member(output, "header", c.Header, ref first);
-        Member(output, "id", c.Id, ref first);
-        Member(output, "intent", c.Intent, ref first);
-        Member(output, "method", c.Method, ref first);
-        Member(output, "opaque", c.Opaque, ref first);
-        Member(output, "realm", c.Realm, ref first);
-        if (requestAsObject)
-        {
-            CanonicalJson.WriteRaw(output, ",\"request\":"u8);
-            CanonicalJson.Write(output, c.Request);
-        }
-        else
-        {
-            Member(output, "request", c.EncodedRequest, ref first);
-        }
-
-        CanonicalJson.WriteRaw(output, "}"u8);
     }
 
     private void WriteTail(IBufferWriter<byte> output)
@@ -268,24 +233,6 @@ public sealed class Credential
         JsonValueKind.String => v.GetString(),
         _ => throw Invalid($"The challenge member '{name}' must be a string."),
     };
-
-    private static void Member(IBufferWriter<byte> output, string name, string? value, ref bool first)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        if (!first)
-        {
-            CanonicalJson.WriteRaw(output, ","u8);
-        }
-
-        first = false;
-        CanonicalJson.WriteString(output, name);
-        CanonicalJson.WriteRaw(output, ":"u8);
-        CanonicalJson.WriteString(output, value);
-    }
 
     private static MppFormatException Invalid(string message) => new(MppErrorCode.InvalidCredential, message);
 }

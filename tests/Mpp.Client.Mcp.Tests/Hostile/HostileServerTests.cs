@@ -195,25 +195,9 @@ public sealed class HostileServerTests
 
     private static string ChallengeJson(Challenge c)
     {
-        var node = new JsonObject
-        {
-            ["id"] = c.Id,
-            ["realm"] = c.Realm,
-            ["method"] = c.Method,
-            ["intent"] = c.Intent,
-            ["request"] = JsonNode.Parse(c.Request.GetRawText()),
-        };
-        if (c.Expires is { } expires)
-        {
-            node["expires"] = expires;
-        }
-
-        if (c.Opaque is { } opaque)
-        {
-            node["opaque"] = opaque;
-        }
-
-        return node.ToJsonString();
+        var json = new System.Buffers.ArrayBufferWriter<byte>();
+        c.WriteJson(json, requestAsObject: true);
+        return System.Text.Encoding.UTF8.GetString(json.WrittenSpan);
     }
 
     private static string Receipt(JsonObject credential) =>
